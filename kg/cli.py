@@ -1,0 +1,178 @@
+"""Command line: kg build | query | eval | export | serve | validate.
+
+Expected failures (unreadable files, a locked store, a bad query) are one line on stderr and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from kg.store import DEFAULT_STORE, KGStore, StoreError
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _err(message: str) -> None:
+    print(f"kg: {message}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kg.build import build
+    from kg.read import ReadOptions
+
+    missing = [p for p in args.paths if not p.exists()]
+    for p in missing:
+        _err(f"{p}: no such file or folder")
+    paths = [p for p in args.paths if p.exists()]
+    mapper = None
+    if args.executor == "dask":
+        from kg.distributed import dask_mapper
+
+        mapper = dask_mapper(args.scheduler)
+    bar = tqdm(desc="building", unit="doc", file=sys.stderr, disable=args.quiet, dynamic_ncols=True)
+
+    def on_failure(key: str, reason: str) -> None:
+        bar.write(f"failed: {key}: {reason}", file=sys.stderr)
+
+    with KGStore.open(args.store) as store:
+        summary = build(paths, store, prune=args.prune, jobs=args.jobs, options=ReadOptions(args.text_field),
+                        mapper=mapper, progress=lambda _key: bar.update(1), on_failure=on_failure)
+    bar.close()
+    print(summary.line())
+    if summary.read == 0 or missing and not paths:
+        _err("nothing could be read")
+        return 1
+    if args.strict and (summary.failed or missing):
+        return 1
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import format_result, parse_bindings, run
+
+    with KGStore.open(args.store, read_only=True) as store:
+        result = run(store, args.query, parse_bindings(args.bind))
+        text = format_result(result, args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import evaluate, report
+
+    if not args.gold.is_dir():
+        _err(f"{args.gold}: not a folder of answer keys")
+        return 2
+    with KGStore.open(args.store, read_only=True) as store:
+        print(report(evaluate(store, args.gold)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.export import export
+
+    with KGStore.open(args.store, read_only=True) as store:
+        export(store, args.format, args.output, region=args.region, program=args.program, document=args.document)
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import serve
+
+    return serve(args.store, host=args.host, port=args.port, timeout=args.timeout)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.validate import validate
+
+    with KGStore.open(args.store, read_only=True) as store:
+        conforms, text = validate(store)
+    print(text)
+    return 0 if conforms else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of rural-revitalisation reporting.")
+    p.add_argument("--version", action="version", version=f"kg {_version()}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def store_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--store", type=Path, default=DEFAULT_STORE, help="store folder (default ./kg-store)")
+
+    b = sub.add_parser("build", help="build documents into the store")
+    b.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    store_arg(b)
+    b.add_argument("--prune", action="store_true", help="remove documents no longer in the input")
+    b.add_argument("--strict", action="store_true", help="exit non-zero when any file fails")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--text-field", default=None, help="CSV/JSON field holding the text")
+    b.add_argument("--executor", choices=("local", "dask"), default="local")
+    b.add_argument("--scheduler", default=None, help="Dask scheduler address (with --executor dask)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
+
+    q = sub.add_parser("query", help="run a named query, a .rq file or literal SPARQL")
+    q.add_argument("query")
+    store_arg(q)
+    q.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    q.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a query variable to a value (typed, never spliced into the text)")
+    q.set_defaults(func=cmd_query)
+
+    e = sub.add_parser("eval", help="score the store against answer keys")
+    e.add_argument("gold", type=Path, metavar="GOLD_DIR")
+    store_arg(e)
+    e.set_defaults(func=cmd_eval)
+
+    x = sub.add_parser("export", help="export the graph")
+    x.add_argument("--format", required=True,
+                   choices=("turtle", "trig", "nquads", "jsonld", "graphml", "gexf", "cytoscape", "html"))
+    x.add_argument("-o", "--output", type=Path, default=None)
+    store_arg(x)
+    x.add_argument("--region", default=None)
+    x.add_argument("--program", default=None)
+    x.add_argument("--document", default=None)
+    x.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("serve", help="serve the store read-only over SPARQL HTTP (oxigraph server)")
+    store_arg(s)
+    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds")
+    s.set_defaults(func=cmd_serve)
+
+    v = sub.add_parser("validate", help="validate the store against the SHACL shapes")
+    store_arg(v)
+    v.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except StoreError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

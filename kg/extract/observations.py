@@ -1,0 +1,227 @@
+"""Observations: every quantity in a document with its indicator, region, period and evidence.
+
+Region: the clause's subject if the clause opens with a region; else the most specific region the
+paragraph's first sentence names (inside the document's own region); else the section heading's
+region (a short line that is only a place name); else the document's main region.
+Period: the nearest time cue before the figure in its sentence; else the frame a paragraph opened
+(今年以来 …) that holds for the rest of its section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.numbers import find_quantities
+from kg.extract.periods import Cue, infer_year, resolve_cues
+from kg.model import CHINA, Document, Evidence, Observation, Quantity, Region, RegionMention
+from kg.units import UnitTable
+
+LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
+_SENTENCE_END = "。！？!?；;\n"
+_CLAUSE_END = _SENTENCE_END + ",，、：:"
+# words that open a clause but say nothing about what is counted
+_LEAD = re.compile(
+    r"^(?:其中|同时|此外|另外|并且|并|还|共|共计|总计|合计|累计共|全年|年内|今年以来|今年|去年|目前|当前|已经|已|均|分别|先后|又|再|"
+    r"截至目前|截至|截止|全[省市县区镇乡村州盟旗]|我[省市县区]|该[村镇县市区]|本[村镇县市区]|全体|通过|积极|扎实|持续|大力|累计(?=[\u4e00-\u9fff]{2,}))+")
+_TRAIL = re.compile(r"(?:达到|达|为|是|共计|共有|共|合计|总计|有|约|近|超过|逾|的|到|至|了|下降至|提高到|增加到|增至|降至|占比|占|比重|均|分别)+$")
+_DATE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年(?:度)?|\d{1,2}月(?:底|末|份)?|[上下]半年|以来|来)+")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+
+    def first_sentence_end(self, text: str) -> int:
+        for i in range(self.start, self.end):
+            if text[i] in "。！？!?":
+                return i
+        return self.end
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            out.append(Paragraph(pos + lead, pos + lead + len(stripped)))
+        pos += len(line) + 1
+    return out
+
+
+def _within(region: Region, scope: Region | None) -> bool:
+    if scope is None:
+        return True
+    return any(r.key == scope.key for r in region.chain())
+
+
+def _rank(region: Region) -> int:
+    return LEVEL_RANK.get(region.level, 3)
+
+
+def _in_list(text: str, mention: RegionMention) -> bool:
+    """汉滨、紫阳、平利 … : a region inside an enumeration is not the subject."""
+    return text[mention.end:mention.end + 1] in "、和及与" or text[max(0, mention.start - 1):mention.start] in "、和及"
+
+
+def _is_partner(text: str, mention: RegionMention) -> bool:
+    """与天津市宝坻区 / 赴常州 / 向东部: a partner or destination, not the place the paragraph is about."""
+    return text[max(0, mention.start - 1):mention.start] in ("与", "赴", "向", "同", "到", "对")
+
+
+class _Scoper:
+    """Walks the paragraphs once, keeping the section region and the period frame."""
+
+    def __init__(self, doc: Document, mentions: list[RegionMention], main: Region | None) -> None:
+        self.text = doc.text
+        self.mentions = mentions
+        self.main = main
+        self.doc_year = int(doc.meta.date[:4]) if doc.meta.date else (doc.meta.inferred_year or infer_year(doc.text))
+        self.cues = resolve_cues(doc.text, doc.meta.date, self.doc_year)
+
+    def mentions_in(self, start: int, end: int) -> list[RegionMention]:
+        return [m for m in self.mentions if start <= m.start < end]
+
+    def is_heading(self, para: Paragraph) -> Region | None:
+        span = self.text[para.start:para.end]
+        if len(span) > 16 or any(c in span for c in "。，,；;"):
+            return None
+        inside = self.mentions_in(para.start, para.end)
+        if inside and inside[0].start - para.start <= 1 and _within(inside[0].region, self.main):
+            return inside[0].region
+        return None
+
+    def paragraph_region(self, para: Paragraph, section: Region | None) -> Region | None:
+        end = para.first_sentence_end(self.text)
+        scope = section or self.main
+        best: Region | None = None
+        for m in self.mentions_in(para.start, end):
+            if _in_list(self.text, m) or _is_partner(self.text, m):
+                continue
+            if not (_within(m.region, scope) or _within(m.region, self.main)):
+                continue
+            if best is None or _rank(m.region) > _rank(best):
+                best = m.region
+        return best
+
+    def frame_cue(self, para: Paragraph) -> Cue | None:
+        """今年以来 / 2023年以来 anywhere in the opening sentences, or 今年 / 去年 opening the paragraph."""
+        end = para.first_sentence_end(self.text)
+        second = Paragraph(min(end + 1, para.end), para.end).first_sentence_end(self.text)
+        for cue in self.cues:
+            if not cue.is_frame or not para.start <= cue.start < para.end:
+                continue
+            since = self.text[cue.end - 2:cue.end] == "以来" or self.text[cue.end - 1:cue.end] == "来"
+            if cue.start < para.start + 20 or (since and cue.start < second):
+                return cue
+        return None
+
+    def sentence_cue(self, pos: int, para: Paragraph) -> Cue | None:
+        sentence_start = para.start
+        for i in range(pos - 1, para.start - 1, -1):
+            if self.text[i] in _SENTENCE_END:
+                sentence_start = i + 1
+                break
+        best = None
+        for cue in self.cues:
+            if sentence_start <= cue.start and cue.end <= pos and not self._closed_aside(cue.end, pos):
+                if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame):
+                    continue  # 截至目前，2022年审计反馈的27个问题: the year names the audit, the cut-off holds
+                best = cue
+        return best
+
+    def _closed_aside(self, start: int, pos: int) -> bool:
+        """A cue inside a parenthesis that closes before the figure applies only inside it."""
+        depth = 0
+        for c in self.text[start:pos]:
+            if c in "(（":
+                depth += 1
+            elif c in ")）":
+                if depth == 0:
+                    return True
+                depth -= 1
+        return False
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    for i in range(pos - 1, floor - 1, -1):
+        if text[i] in _CLAUSE_END:
+            return i + 1
+    return floor
+
+
+def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantity], para: Paragraph) -> tuple[str, int]:
+    """Short label of what is counted, from the words before the figure (or after it when the figure
+    opens the clause: 23个国家级…); returns the label and where the quote should start."""
+    prefix_start = clause_start
+    for prev in previous:  # 16户71人: the second figure shares the words before the first
+        if clause_start <= prev.start < q.start:
+            prefix_start = min(prefix_start, prev.start)
+    raw = text[clause_start:q.start]
+    for prev in previous:
+        if clause_start <= prev.start and prev.end <= q.start:
+            raw = raw.replace(text[prev.start:prev.end], "")
+    label = re.sub(r"[“”\"'‘’《》()（）\s]", "", raw)
+    label = _DATE_PREFIX.sub("", label)
+    label = _LEAD.sub("", label)
+    label = _DATE_PREFIX.sub("", label)
+    label = _TRAIL.sub("", label)
+    quote_start = clause_start
+    if len(label) < 2:
+        after = text[q.end:q.end + 24]
+        m = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", after)
+        label = _TRAIL.sub("", m.group(0)) if m else ""
+        quote_start = q.start
+    if len(label) > 14:
+        label = label[-14:]
+        cut = text.rfind(label[:2], clause_start, q.start)
+        quote_start = cut if cut >= 0 else quote_start
+    return label or "未命名指标", quote_start
+
+
+def extract_observations(doc: Document, mentions: list[RegionMention], main: Region | None,
+                         units: UnitTable | None = None) -> list[Observation]:
+    text = doc.text
+    quantities = find_quantities(text, units)
+    if not quantities:
+        return []
+    scoper = _Scoper(doc, mentions, main)
+    out: list[Observation] = []
+    q_index = 0
+    section_region: Region | None = None
+    frame: Cue | None = None
+    for para in paragraphs(text):
+        heading = scoper.is_heading(para)
+        if heading is not None:
+            section_region, frame = heading, None
+            continue
+        para_region = scoper.paragraph_region(para, section_region)
+        new_frame = scoper.frame_cue(para)
+        if new_frame is not None:
+            frame = new_frame
+        in_para: list[Quantity] = []
+        while q_index < len(quantities) and quantities[q_index].start < para.end:
+            q = quantities[q_index]
+            q_index += 1
+            if q.start < para.start:
+                continue
+            clause_start = _clause_start(text, q.start, para.start)
+            region = para_region or section_region or main or CHINA
+            clause_mentions = scoper.mentions_in(clause_start, q.start)
+            if clause_mentions and clause_mentions[0].start - clause_start <= 1 \
+                    and not _in_list(text, clause_mentions[0]):
+                region = clause_mentions[0].region
+            cue = scoper.sentence_cue(q.start, para)
+            if cue is not None and cue.within_frame and frame is not None and frame.period:
+                period = frame.period[:4]
+            else:
+                period = cue.period if cue else (frame.period if frame else None)
+            label, quote_start = _indicator(text, q, clause_start, in_para, para)
+            s, e = doc.source_span(quote_start, q.end)
+            out.append(Observation(indicator=label, quantity=q, region=region, period=period,
+                                   evidence=Evidence(quote=doc.source[s:e], start=s, end=e)))
+            in_para.append(q)
+    return out

@@ -1,0 +1,78 @@
+"""Extract stage: Document -> Extraction, by a fixed sequence of components (spaCy-style).
+
+Each component reads the document (and what earlier components found) and adds its own results;
+none reaches back into reading or normalising.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+from kg.extract.observations import extract_observations
+from kg.extract.periods import infer_year
+from kg.extract.programmes import find_measures, find_policy_documents, find_programmes
+from kg.extract.regions import find_partnerships, find_regions, main_region
+from kg.gazetteer import Gazetteer
+from kg.model import Document, Extraction, Measure, Region, RegionMention
+from kg.programmes import ProgrammeScheme
+from kg.units import UnitTable
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The knowledge the extractors read: gazetteer, programme scheme and unit table."""
+
+    gazetteer: Gazetteer
+    programmes: ProgrammeScheme
+    units: UnitTable
+
+    @staticmethod
+    @cache
+    def default() -> Resources:
+        return Resources(Gazetteer.default(), ProgrammeScheme.default(), UnitTable.default())
+
+
+def _region_at(mentions: list[RegionMention], main: Region | None, start: int, end: int) -> Region | None:
+    """Most specific region named inside [start, end) that lies within the document's region."""
+    best = None
+    for m in mentions:
+        if start <= m.start < end:
+            if main is not None and all(r.key != main.key for r in m.region.chain()):
+                continue
+            if best is None or len(m.region.chain()) > len(best.chain()):
+                best = m.region
+    return best or main
+
+
+def extract(doc: Document, resources: Resources | None = None) -> Extraction:
+    res = resources or Resources.default()
+    if doc.meta.date is None and doc.meta.inferred_year is None:
+        year = infer_year(doc.text)
+        if year is not None:
+            doc = replace(doc, meta=replace(doc.meta, inferred_year=year))
+    mentions = find_regions(doc.text, res.gazetteer)
+    main = main_region(doc.text, mentions, title=doc.meta.title, publisher=doc.meta.publisher)
+    programmes = find_programmes(doc.text, res.programmes)
+    measures: list[Measure] = [
+        replace(m, region=_region_at(mentions, main, m.start, m.end)) for m in find_measures(doc.text, programmes)
+    ]
+    observations = extract_observations(doc, mentions, main, res.units)
+    located = []
+    for obs in observations:
+        index = next((m.index for m in measures if m.start <= obs.quantity.start < m.end), None)
+        located.append(replace(obs, measure_index=index) if index is not None else obs)
+    policies = [
+        p if p.issuer is not None else replace(p, issuer=None)
+        for p in find_policy_documents(doc.text)
+    ]
+    return Extraction(
+        document=doc,
+        main_region=main,
+        regions=mentions,
+        observations=located,
+        programmes=programmes,
+        measures=measures,
+        policy_documents=policies,
+        partnerships=find_partnerships(doc, mentions, main),
+    )

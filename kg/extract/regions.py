@@ -1,0 +1,485 @@
+"""Find places in text, decide what a document is about, and read the partnerships it states.
+
+Divisions are matched with one Aho-Corasick pass over every name form in the gazetteer, then each hit is
+scored from its surroundings instead of being trusted: a short form (安康, 合作) must start after a
+boundary (punctuation, a preposition, another place), gains from a plausible right neighbour, from its
+province / city being mentioned elsewhere in the document, and loses when it is an ordinary word.
+Towns and villages (镇, 乡, 街道, 村, 社区) are read by a suffix rule and attached to the nearest preceding
+county or town.  All character classes and keyword lists live in kg/data/region_context.tsv.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from kg.gazetteer import LEVEL_RANK, Gazetteer, NameForm
+from kg.model import Document, Evidence, Partnership, Region, RegionMention
+
+ACCEPT = 4  # minimum score of a short form
+LEVEL_BONUS = {"province": 2, "city": 1, "county": 0}
+LOCAL_SUFFIXES = ("街道", "社区", "镇", "乡", "村")
+LOCAL_LEVEL = {"街道": "town", "镇": "town", "乡": "town", "村": "village", "社区": "village"}
+DIVISION_CHARS = "省市县区州盟旗乡镇村"
+NUMERAL = "0123456789０１２３４５６７８９一二三四五六七八九十两百千万"
+SENTENCE_END = re.compile(r"[。！？!?\n；;]")
+LOCAL_RE = re.compile("|".join(LOCAL_SUFFIXES))
+ENUM_RE = re.compile(rf"[{NUMERAL}]+个?(?:{'|'.join(LOCAL_SUFFIXES)})")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    surface: str
+    forms: tuple[NameForm, ...]
+    strong: bool = False  # a full name with a real stem: accepted without context
+    score: int = 0
+    region: Region | None = None
+
+
+class _Context:
+    """Character classes from the data table, as sets for fast membership tests."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        ctx = gaz.context
+        self.left = frozenset(ctx.get("left", ()))
+        self.right = frozenset(ctx.get("right", ()))
+        self.bad_after = tuple(ctx.get("bad_after", ()))
+        self.words = gaz.common_words
+        self.plain = gaz.plain_words
+        self.local_left = frozenset(ctx.get("local_left", ()))
+
+
+def _left_ok(text: str, pos: int, ctx: _Context, ends: set[int]) -> bool:
+    return pos == 0 or not _is_han(text[pos - 1]) or text[pos - 1] in ctx.left or pos in ends
+
+
+def _right_ok(text: str, pos: int, ctx: _Context, starts: set[int]) -> bool:
+    return pos >= len(text) or not _is_han(text[pos]) or text[pos] in ctx.right or pos in starts
+
+
+def _support(region: Region, seen: set[str]) -> int:
+    """How strongly the rest of the document points at this region (itself, its city, its province)."""
+    chain = region.chain()
+    if region.code in seen or (len(chain) > 1 and chain[1].level == "city" and chain[1].code in seen):
+        return 2
+    province = chain[-1]
+    return 1 if province is not region and province.code in seen else 0
+
+
+def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], starts: set[int],
+           seen: set[str], left_regions: list[Region]) -> int:
+    """Score one reading of a hit; below ACCEPT it is not taken as a place."""
+    after = text[hit.end:hit.end + 2]
+    if form.kind != "short" and any(after.startswith(b[1:]) and hit.surface.endswith(b[0]) for b in ctx.bad_after):
+        return -10  # 合作市场
+    if form.kind == "short" and hit.end < len(text) and LOCAL_RE.match(text, hit.end) \
+            and form.region.level != "province":
+        return -10  # 柳林镇 is a town, not 柳林县
+    if form.kind != "short" and form.stem_len >= 2 and not form.common:
+        return 10
+    if not _left_ok(text, hit.start, ctx, ends):
+        return -10
+    score = 2 + LEVEL_BONUS.get(form.region.level, 0)
+    score += 1 if _right_ok(text, hit.end, ctx, starts) else 0
+    score += -3 if form.common else 1
+    score += 1 if len(hit.surface) >= 3 else 0
+    score += -2 if form.kind != "short" and form.stem_len < 2 else 0  # 城区, 成县: need context
+    score += _support(form.region, seen)
+    if any(Gazetteer.is_within(form.region, r) and r != form.region for r in left_regions):
+        score += 3  # 北京市朝阳区, 天津宝坻
+    return score
+
+
+def _choose(hit: _Hit, text: str, ctx: _Context, ends: set[int], starts: set[int], seen: set[str],
+            left_regions: list[Region]) -> None:
+    best: tuple[int, int, int, str] | None = None
+    kind_rank = {"full": 2, "former": 1, "short": 0}
+    for form in hit.forms:
+        s = _score(text, hit, form, ctx, ends, starts, seen, left_regions)
+        adjacency = sum(1 for r in left_regions if Gazetteer.is_within(form.region, r))
+        key = (s + 3 * adjacency + _support(form.region, seen), kind_rank[form.kind],
+               -LEVEL_RANK[form.region.level], form.region.code or "")
+        # lower code wins ties: compare on the negated ordering below
+        if best is None or key[:3] > best[:3] or (key[:3] == best[:3] and key[3] < best[3]):
+            best = key
+            hit.score, hit.region = s, form.region
+
+
+def _select(hits: list[_Hit]) -> list[_Hit]:
+    """Leftmost-longest among accepted hits."""
+    out: list[_Hit] = []
+    last_end = -1
+    for hit in sorted((h for h in hits if h.score >= ACCEPT), key=lambda h: (h.start, -(h.end - h.start))):
+        if hit.start >= last_end:
+            out.append(hit)
+            last_end = hit.end
+    return out
+
+
+def _division_hits(text: str, gaz: Gazetteer) -> list[_Hit]:
+    norm = text.translate(gaz.char_map) if gaz.char_map else text
+    hits = []
+    for end, surface in gaz.automaton.iter(norm):
+        hits.append(_Hit(end + 1 - len(surface), end + 1, surface, gaz.forms(surface)))
+    return hits
+
+
+def _strong(hit: _Hit) -> bool:
+    """A full official name with a real stem (麦积区, not 城区): a place wherever it stands."""
+    return any(f.kind != "short" and f.stem_len >= 2 and not f.common for f in hit.forms)
+
+
+def _match_divisions(text: str, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
+    """Score every hit twice: first from its own context, then with the places pass 1 found."""
+    starts = {h.start for h in hits}
+    by_end: dict[int, list[_Hit]] = {}
+    for h in hits:
+        by_end.setdefault(h.end, []).append(h)
+    ends = {h.end for h in hits if _strong(h)}
+    seen: set[str] = set()
+    for _ in range(2):
+        for hit in hits:
+            left = [h.region for h in by_end.get(hit.start, []) if h.region is not None and h.score >= ACCEPT] \
+                or [f.region for h in by_end.get(hit.start, []) if _strong(h) for f in h.forms]
+            _choose(hit, text, ctx, ends, starts, seen, left)
+        chosen = _select(hits)
+        ends = {h.end for h in chosen}
+        seen = set()
+        for h in chosen:
+            if h.region is not None and (len({f.region for f in h.forms}) == 1 or h.score >= 10):
+                seen.update(r.code for r in h.region.chain() if r.code)
+    return _select(hits)
+
+
+# --- towns and villages -------------------------------------------------------------------------------
+
+
+def _name_before(text: str, pos: int, ctx: _Context, ends: set[int], limit: int = 4) -> int | None:
+    """Start of a local name ending at `pos`: the nearest boundary within `limit` characters.
+
+    A boundary is a non-Han character, an anchor character (在, 、, 的 ...) or the end of a division
+    mention.  A leading ordinary word is dropped (扶持滩歌镇 -> 滩歌镇)."""
+    for length in range(0, limit + 1):
+        start = pos - length
+        if start < 0:
+            return None
+        before = text[start - 1] if start > 0 else ""
+        if before and before.isdigit():
+            return None  # 45人挂任驻村: a count, not a name, stands before
+        if start == 0 or start in ends or not _is_han(before) or before in ctx.local_left:
+            if length < 2:
+                return None
+            if length >= 3 and before + text[start] in ctx.plain:
+                return start + 1  # 原名太平社区 -> 太平社区
+            for cut in (2, 3):  # 扶持滩歌 -> 滩歌, 开展文明 -> 文明
+                if length - cut >= 2 and text[start:start + cut] in ctx.words:
+                    return start + cut
+            return start
+    return None
+
+
+def _plain_name(name: str, ctx: _Context) -> bool:
+    """A local name is not an ordinary word and does not end in one (贫困, 重点, 深度贫困)."""
+    if any(c in DIVISION_CHARS for c in name) or name[-1] in NUMERAL or name in ctx.plain:
+        return False
+    return not any(name[i:] in ctx.plain for i in range(len(name) - 1))
+
+
+def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int, int]]
+                 ) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, level) of towns and villages: 杨柏镇, and 北山、黄山、郭地3村."""
+    out: list[tuple[int, int, str, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    for m in ENUM_RE.finditer(text):  # enumerations: 北山、黄山、郭地3村
+        suffix = m.group(0).lstrip(NUMERAL).lstrip("个")
+        items: list[tuple[int, int]] = []
+        pos = m.start()
+        while True:
+            start = _name_before(text, pos, ctx, ends)
+            if start is None or not _plain_name(text[start:pos], ctx):
+                break
+            items.append((start, pos))
+            if start > 0 and text[start - 1] == "、":
+                pos = start - 1
+                continue
+            break
+        if len(items) >= 2 and free(items[-1][0], m.end()):
+            for s, e in reversed(items):
+                out.append((s, e, text[s:e] + suffix, LOCAL_LEVEL[suffix]))
+    enum_taken = [(s, e) for s, e, _, _ in out]
+    for m in LOCAL_RE.finditer(text):
+        p, q = m.start(), m.end()
+        if not free(p, q) or any(s <= p < e + 2 for s, e in enum_taken):
+            continue
+        if text[p:q + 1] in ctx.plain or text[p:q + 2] in ctx.plain or text[p - 1:q] in ctx.plain:
+            continue  # 乡村, 村民, 农村, 全村
+        start = _name_before(text, p, ctx, ends)
+        if start is None or not free(start, p):
+            continue
+        name = text[start:p]
+        if not _plain_name(name, ctx) or (name + m.group(0)) in ctx.plain:
+            continue
+        out.append((start, q, name + m.group(0), LOCAL_LEVEL[m.group(0)]))
+    return sorted(out)
+
+
+def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | None = None) -> list[RegionMention]:
+    """All place mentions in order: divisions with codes, towns and villages attached to their county.
+
+    `default_parent` is the county used for towns that follow no county mention; when None, the county
+    mentioned most often in the text is used.
+    """
+    ctx = _Context(gazetteer)
+    hits = _division_hits(text, gazetteer)
+    # town and village names take precedence over short forms (黄山 in 北山、黄山、郭地3村, 镇海 in 柳林镇海山村)
+    strong = [h for h in hits if _strong(h)]
+    pre = _local_spans(text, ctx, {h.end for h in strong}, [(h.start, h.end) for h in strong])
+    hits = [h for h in hits if _strong(h) or not any(s < h.end and h.start < e for s, e, _, _ in pre)]
+    divisions = _match_divisions(text, hits, ctx)
+    ends = {h.end for h in divisions}
+    taken = [(h.start, h.end) for h in divisions]
+    locals_ = _local_spans(text, ctx, ends, taken)
+    counties = Counter(h.region for h in divisions if h.region and h.region.level == "county")
+    fallback = default_parent or (counties.most_common(1)[0][0] if counties else None)
+
+    items: list[tuple[int, int, str, Region | None, str | None]] = \
+        [(h.start, h.end, h.surface, h.region, None) for h in divisions] + \
+        [(s, e, text[s:e], None, f"{name}\t{level}") for s, e, name, level in locals_]
+    items.sort(key=lambda x: (x[0], x[1]))
+    out: list[RegionMention] = []
+    home = fallback.chain()[-1] if fallback else None  # partner counties (天津市宝坻区) do not adopt towns
+    last_county: tuple[int, Region] | None = None
+    last_town: tuple[int, Region] | None = None
+    memo: dict[str, Region] = {}
+    for start, end, surface, region, local in items:
+        if region is not None:
+            if region.level == "county" and (home is None or region.chain()[-1] == home):
+                last_county = (start, region)
+            out.append(RegionMention(region, start, end, surface))
+            continue
+        assert local is not None
+        name, level = local.split("\t")
+        if name not in memo:
+            county = last_county[1] if last_county else fallback
+            if level == "village" and last_town and (last_county is None or last_town[0] > last_county[0]):
+                parent = last_town[1]
+            else:
+                parent = county
+            memo[name] = Region(name=name, level=level, code=None, parent=parent)
+        local_region = memo[name]
+        if level == "town":
+            last_town = (start, local_region)
+        out.append(RegionMention(local_region, start, end, surface))
+    return out
+
+
+# --- what a document is about ------------------------------------------------------------------------
+
+
+def _label_regions(label: str, mentions: list[RegionMention], gaz: Gazetteer) -> list[Region]:
+    """Regions named in a title or publisher: full names, or short forms the body also mentions."""
+    body = {m.region for m in mentions}
+    found: list[tuple[int, Region]] = []
+    for hit in _select([h for h in _division_hits(label, gaz)
+                        if not setattr(h, "score", ACCEPT)]):  # every hit eligible; pick by length
+        regions = [f.region for f in hit.forms]
+        in_body = [r for r in regions if r in body]
+        if in_body:
+            found.append((hit.start, in_body[0]))
+        elif any(f.kind != "short" and f.stem_len >= 2 for f in hit.forms) or \
+                any(f.region.level == "province" for f in hit.forms):
+            found.append((hit.start, sorted(regions, key=lambda r: (LEVEL_RANK[r.level], r.code or ""))[0]))
+    for m in mentions:  # towns and villages written in the title as in the body
+        if m.region.code is None and m.region.name in label:
+            found.append((label.index(m.region.name), m.region))
+    return [r for _, r in sorted(found, key=lambda x: x[0])]
+
+
+def _most_specific(regions: list[Region]) -> Region | None:
+    """The first region, refined by later ones inside it (甘肃省天水市麦积区 -> 麦积区)."""
+    if not regions:
+        return None
+    best = regions[0]
+    for r in regions[1:]:
+        if Gazetteer.is_within(r, best):
+            best = r
+    return best
+
+
+def main_region(text: str, mentions: list[RegionMention], title: str | None = None,
+                publisher: str | None = None, *, gazetteer: Gazetteer | None = None) -> Region | None:
+    """The region the document is about: title, else publisher, else first body paragraph, else most frequent."""
+    gaz = gazetteer or Gazetteer.default()
+    for label in (title, publisher):
+        if label:
+            region = _most_specific(_label_regions(label, mentions, gaz))
+            if region is not None:
+                return region
+    pos = 0
+    for para in text.split("\n"):
+        start, pos = pos, pos + len(para) + 1
+        if len(para.strip()) < 30:
+            continue
+        inside = [m.region for m in mentions if start <= m.start < pos]
+        if inside:
+            return inside[0]
+    counts = Counter(m.region for m in mentions)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def section_regions(text: str, mentions: list[RegionMention], main: Region | None) -> list[tuple[int, int, Region]]:
+    """(start, end, region) per paragraph: a paragraph that opens with a place is about it, else `main`."""
+    out: list[tuple[int, int, Region]] = []
+    pos = 0
+    for para in text.split("\n"):
+        start, pos = pos, pos + len(para) + 1
+        opening = [m.region for m in mentions if start <= m.start < min(start + 20, pos)]
+        region = opening[0] if opening else main
+        if region is not None and para.strip():
+            out.append((start, start + len(para), region))
+    return out
+
+
+# --- partnerships ----------------------------------------------------------------------------------
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start() + 1))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def _evidence(doc: Document, s: int, e: int) -> Evidence:
+    src_s, src_e = doc.source_span(s, e)
+    return Evidence(quote=doc.quote(s, e), start=src_s, end=src_e)
+
+
+def _province(region: Region) -> Region:
+    return region.chain()[-1]
+
+
+def _resolve_abbr(char: str, gaz: Gazetteer, mentioned: list[Region]) -> Region | None:
+    """A one-character abbreviation: a mentioned city or county starting with it (常 -> 常州), else a province."""
+    char = char.translate(gaz.char_map)
+    local = [r for r in mentioned if r.level in ("city", "county") and r.name.startswith(char)]
+    if char in "东西南北中":  # 东西部协作 names no region
+        return None
+    if local:
+        return local[0]
+    provinces = gaz.abbreviation(char)
+    mentioned_prov = [p for p in provinces if p in mentioned]
+    return (mentioned_prov or list(provinces) or [None])[0]
+
+
+def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region | None,
+                      *, gazetteer: Gazetteer | None = None) -> list[Partnership]:
+    """East-west cooperation and paired assistance stated in the text, one per donor/recipient pair."""
+    gaz = gazetteer or Gazetteer.default()
+    ctx = gaz.context
+    text = doc.text
+    mentioned = [m.region for m in mentions if m.region.code]
+    coop = sorted(ctx.get("coop", ()), key=len, reverse=True)
+    give = sorted(ctx.get("give", ()), key=len, reverse=True)
+    withs = ctx.get("with", ())
+    relation = ctx.get("relation", ())
+    selves = ctx.get("self", ())
+    found: dict[tuple[str, str], Partnership] = {}
+
+    def add(donor: Region | None, recipient: Region | None, programme: str | None, s: int, e: int) -> None:
+        if donor is None or recipient is None or donor == recipient:
+            return
+        if Gazetteer.is_within(recipient, donor) or Gazetteer.is_within(donor, recipient):
+            return
+        found.setdefault((donor.key, recipient.key), Partnership(donor, recipient, programme, _evidence(doc, s, e)))
+
+    def self_region(word: str) -> Region | None:
+        if main is None:
+            return None
+        level = {"省": "province", "市": "city", "县": "county", "区": "county", "州": "city"}.get(word[-1])
+        for node in main.chain():
+            if node.level == level:
+                return node
+        return main
+
+    # R1: abbreviation pairs: 苏陕协作, 常安协作, 浙川东西部协作
+    abbr_re = re.compile(rf"([\u4e00-\u9fff])([\u4e00-\u9fff])(?:东西部|扶贫)?(?:{'|'.join(coop)})")
+    for s, e in _sentences(text):
+        sentence = text[s:e]
+        for m in abbr_re.finditer(sentence):
+            a, b = m.group(1), m.group(2)
+            donor, recipient = _resolve_abbr(a, gaz, mentioned), _resolve_abbr(b, gaz, mentioned)
+            if donor and recipient and _province(donor) != _province(recipient):
+                add(donor, recipient, m.group(0), s, e)
+        in_sentence = [m for m in mentions if s <= m.start < e and m.region.code]
+        # R2: "A、B(计划)援助 C / 我省 / 援甘"
+        for m in re.finditer("|".join(give), sentence):
+            verb_at = s + m.start()
+            donors = _list_before(text, verb_at, in_sentence)
+            if not donors:
+                continue
+            after = text[s + m.end(): e]
+            recipient = None
+            nxt = [x for x in in_sentence if x.start >= s + m.end()]
+            if nxt and nxt[0].start - (s + m.end()) <= 2:
+                recipient = nxt[0].region
+            else:
+                for word in selves:
+                    if after.startswith(word):
+                        recipient = self_region(word)
+                if recipient is None and after[:1] and gaz.abbreviation(after[0].translate(gaz.char_map)):
+                    recipient = _resolve_abbr(after[0], gaz, mentioned)
+            for d in donors:
+                add(d, recipient, m.group(0), s, e)
+        # R3: "与/携手 A、B … 帮扶 / 协作" in a document about the recipient
+        if main is not None and any(w in sentence for w in relation):
+            for m in re.finditer("|".join(withs), sentence):
+                clause_end = s + (re.search(r"[,，。；;]", sentence[m.end():]) or re.search("$", sentence[m.end():])
+                                  ).start() + m.end()
+                donors = [x.region for x in in_sentence if s + m.end() <= x.start < clause_end
+                          and _province(x.region) != _province(main)]
+                programme = next((w for w in coop if w in sentence), None)
+                for d in _outermost(donors):
+                    add(d, main if _province(main) != _province(d) else None, programme, s, e)
+    return list(found.values())
+
+
+def _list_before(text: str, pos: int, mentions: list[RegionMention]) -> list[Region]:
+    """Regions listed right before `pos` (天津市、山东省计划援助): separators 、和及与, gap of up to 3 chars."""
+    out: list[Region] = []
+    cursor = pos
+    for m in sorted((m for m in mentions if m.end <= pos), key=lambda m: -m.end):
+        gap = text[m.end:cursor]
+        if len(gap) > (3 if not out else 1) or (out and gap not in ("、", "和", "及", "与", "")):
+            break
+        if out and gap == "" and Gazetteer.is_within(out[-1], m.region):
+            cursor = m.start  # 天津市宝坻区: keep the most specific
+            continue
+        out.append(m.region)
+        cursor = m.start
+    return out
+
+
+def _outermost(regions: list[Region]) -> list[Region]:
+    """Drop regions that are ancestors of another listed region (天津市 in 天津市宝坻区)."""
+    out = []
+    for r in regions:
+        if any(o != r and Gazetteer.is_within(o, r) for o in regions):
+            continue
+        if r not in out:
+            out.append(r)
+    return out

@@ -1,0 +1,270 @@
+"""Typed data passed between the pipeline stages.
+
+read -> SourceText -> normalise -> Document -> extract -> Extraction -> rdf -> quads -> store.
+Every stage takes and returns these dataclasses only, so each can be tested and replaced alone.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One document as read from disk: decoded text plus whatever metadata the container gave."""
+
+    file: str  # file name as given, relative to the build root (what `documents.rq` shows)
+    text: str  # decoded text, possibly HTML / Markdown
+    media_type: str = "text/plain"  # text/plain | text/html | text/markdown
+    part: str | None = None  # row / item number for files that hold several documents
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the document inside a build (file, plus part for multi-document files)."""
+        return self.file if self.part is None else f"{self.file}#{self.part}"
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """A file (or one record of it) that could not be read, with a one-line reason for the user."""
+
+    file: str
+    reason: str
+
+
+class OffsetMap:
+    """Maps positions of a derived text back to the text it was derived from.
+
+    Built from a list of edits (start, end, replacement) applied to the parent text.  Positions inside
+    unchanged stretches map one to one; a replaced stretch maps its start to the parent's start, so a
+    quote cut with `span()` always covers the whole original stretch (e.g. ruby artefacts stay inside).
+    """
+
+    def __init__(self, starts: list[int], parent_starts: list[int], lengths: list[int], parent_lengths: list[int],
+                 parent: OffsetMap | None = None) -> None:
+        self._starts = starts
+        self._pstarts = parent_starts
+        self._lens = lengths
+        self._plens = parent_lengths
+        self._parent = parent
+
+    @classmethod
+    def from_edits(cls, parent_text_len: int, edits: list[tuple[int, int, str]],
+                   parent: OffsetMap | None = None) -> OffsetMap:
+        starts: list[int] = []
+        pstarts: list[int] = []
+        lens: list[int] = []
+        plens: list[int] = []
+        pos_parent = 0
+        pos_new = 0
+        for start, end, repl in sorted(edits):
+            if start < pos_parent:  # overlapping edit: ignore (callers never produce these)
+                continue
+            if start > pos_parent:  # unchanged stretch
+                starts.append(pos_new)
+                pstarts.append(pos_parent)
+                lens.append(start - pos_parent)
+                plens.append(start - pos_parent)
+                pos_new += start - pos_parent
+            starts.append(pos_new)
+            pstarts.append(start)
+            lens.append(len(repl))
+            plens.append(end - start)
+            pos_new += len(repl)
+            pos_parent = end
+        if pos_parent < parent_text_len or not starts:
+            starts.append(pos_new)
+            pstarts.append(pos_parent)
+            lens.append(parent_text_len - pos_parent)
+            plens.append(parent_text_len - pos_parent)
+        return cls(starts, pstarts, lens, plens, parent)
+
+    def _local(self, pos: int, is_end: bool) -> int:
+        starts = self._starts
+        if not starts:
+            return pos
+        if is_end:
+            if pos <= 0:
+                return self._pstarts[0]
+            i = bisect.bisect_left(starts, pos) - 1  # the piece holding the character before `pos`
+            while i > 0 and self._lens[i] == 0:
+                i -= 1
+        else:
+            i = bisect.bisect_right(starts, pos) - 1  # the piece holding the character at `pos`
+            i = max(i, 0)
+            if self._lens[i] == 0:
+                return self._pstarts[i] + self._plens[i]
+        offset = pos - starts[i]
+        if self._lens[i] == self._plens[i]:
+            return self._pstarts[i] + offset
+        if offset <= 0:
+            return self._pstarts[i]
+        if offset >= self._lens[i] or is_end:
+            return self._pstarts[i] + self._plens[i]
+        return self._pstarts[i]
+
+    def to_source(self, pos: int, is_end: bool = False) -> int:
+        local = self._local(pos, is_end)
+        return self._parent.to_source(local, is_end) if self._parent else local
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date YYYY-MM-DD
+    publisher: str | None = None
+    url: str | None = None
+    script: str = "zh-Hans"  # zh-Hans | zh-Hant: the script of the original text
+    inferred_year: int | None = None  # year the text makes clear when the page gives no date
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A normalised document: Simplified text for extraction, original text for quotes."""
+
+    key: str
+    file: str
+    part: str | None
+    source: str  # the decoded original text; quotes and offsets refer to it
+    text: str  # cleaned, Simplified text that extractors read
+    offsets: OffsetMap  # text position -> source position
+    meta: DocumentMeta
+    content_hash: str
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in `source` of the stretch `text[start:end]`."""
+        return self.offsets.to_source(start), self.offsets.to_source(end, is_end=True)
+
+    def quote(self, start: int, end: int) -> str:
+        s, e = self.source_span(start, end)
+        return self.source[s:e]
+
+
+# --- extraction results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative division (GB/T 2260) or a town / village attached to its county."""
+
+    name: str  # full official name, Simplified: 麦积区
+    level: str  # country | province | city | county | town | village
+    code: str | None = None  # 6-digit GB/T 2260 code; None for towns and villages
+    parent: Region | None = None
+
+    @property
+    def key(self) -> str:
+        """What the region's IRI is minted from: its code, or the parent's key plus the name."""
+        if self.code:
+            return self.code
+        if self.level == "country":
+            return "CN"
+        return f"{self.parent.key if self.parent else 'x'}/{self.name}"
+
+    def chain(self) -> list[Region]:
+        """The region and its ancestors, most specific first."""
+        out: list[Region] = []
+        node: Region | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+
+CHINA = Region(name="中国", level="country")
+
+
+@dataclass(frozen=True)
+class RegionMention:
+    region: Region
+    start: int  # offsets in Document.text
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact comes from: the exact original-script quote and its offsets in Document.source."""
+
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal  # in base units (multipliers applied)
+    unit: str  # measure word from the unit table: 元, 户, 人, %, 亩 ...
+    stated: str  # the text as written: 1.8394万人
+    qualifier: str | None = None  # 余, 多, 以上, 近, 约, 超过 ...
+    start: int = 0  # offsets in Document.text of the number+unit
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Observation:
+    indicator: str  # short Simplified label of what is counted
+    quantity: Quantity
+    region: Region | None
+    period: str | None  # YYYY, YYYY-MM or YYYY-MM-DD
+    evidence: Evidence
+    measure_index: int | None = None  # index of the Measure whose text holds it, if any
+
+
+@dataclass(frozen=True)
+class ProgrammeMention:
+    label: str  # canonical label (scheme prefLabel, or the discovered name)
+    surface: str  # as written (Simplified)
+    start: int
+    end: int
+    concept: str | None = None  # scheme concept id when the name is in the scheme; None if discovered
+    discovered_by: str | None = None  # rule that found a new programme (quoted, slogan, suffix)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A numbered action statement (一是…, 二、…, （一）…, ——…)."""
+
+    index: int
+    text: str  # Simplified text of the statement
+    start: int
+    end: int
+    region: Region | None
+    programmes: tuple[str, ...] = ()  # programme labels mentioned inside
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    title: str  # inside 《》, Simplified, brackets removed
+    start: int
+    end: int
+    issuer: Region | None = None
+    years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A relation between regions stated in the text (east–west cooperation, paired assistance)."""
+
+    donor: Region
+    recipient: Region
+    programme: str | None
+    evidence: Evidence
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document; the input of the RDF mapping."""
+
+    document: Document
+    main_region: Region | None = None
+    regions: list[RegionMention] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    programmes: list[ProgrammeMention] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    policy_documents: list[PolicyDocument] = field(default_factory=list)
+    partnerships: list[Partnership] = field(default_factory=list)

@@ -1,0 +1,286 @@
+"""The programme scheme (ontology/programs.ttl) as an immutable lookup, and the rule that merges variants.
+
+Names of programmes are written many ways (防返贫监测帮扶, 防止返贫动态监测和帮扶, “动态监测帮扶” …).  A name is
+merged with a scheme concept first through the alias table (prefLabel / altLabel, compared after
+`normalise_name`), then by string similarity above a threshold measured with
+`scripts/measure_programme_threshold.py`.  Near-miss names that differ by a substituted Han character
+(六必访 / 六必查) or by a number (四化 / 五化) are never merged, whatever their similarity.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import pyoxigraph
+from rapidfuzz import fuzz, process
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+KGO = "https://w3id.org/kg-rural/ontology#"
+SCHEME_IRI = "https://w3id.org/kg-rural/id/scheme/programmes"
+STOP_SCHEME_IRI = "https://w3id.org/kg-rural/id/scheme/programme-stop-terms"
+PROGRAMME_BASE = "https://w3id.org/kg-rural/id/program/"
+
+# Minimum rapidfuzz `fuzz.ratio` (normalised Indel similarity, 0–100) for two programme names to be one
+# programme when the alias table does not know them.  Measured by scripts/measure_programme_threshold.py
+# on the scheme (194 concepts; positives: altLabel ↔ prefLabel of one concept, 448 pairs; negatives:
+# labels of distinct concepts, 204,766 pairs of which 29,351 near-miss), near-miss guard on:
+#   threshold  precision  recall  false merges (near-miss)
+#     75        0.801     0.547     61 (43)
+#     80        0.842     0.475     40 (28)
+#     85        0.922     0.212      8  (4)
+#     90        0.926     0.056      2  (2)
+# Precision is what matters: a false merge silently joins two programmes in every region, a missed merge
+# only leaves a variant unlinked (and the alias table already knows the common variants).  85 is the knee:
+# 80 → 85 cuts false merges five-fold, 85 → 90 loses three quarters of the recall for 6 fewer.  The false
+# merges left are "name + qualifier" (省级乡村振兴重点帮扶县 ~ 乡村振兴重点帮扶县), which the scheme lists
+# explicitly, so the alias table wins before similarity is asked.
+SIMILARITY_THRESHOLD = 85.0
+
+# Characters that never change which programme a name denotes.
+_QUOTES = "“”‘’\"'「」『』〝〞《》〈〉"
+_DROP = _QUOTES + "、，,；;：:·•・ \u3000\t\r\n"
+_DROP_TABLE = str.maketrans("", "", _DROP)
+_DISPLAY_DROP_TABLE = str.maketrans("", "", _QUOTES + " \u3000\t\r\n")
+_NUMERALS = re.compile(r"[0-9〇零一二三四五六七八九十百千万两]+%?")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+SHORT_NAME = 8  # in names up to this long one substituted character changes the meaning
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Generic heads that add nothing to a programme's identity: 防止返贫动态监测和帮扶机制 = 防止返贫动态监测和帮扶.
+GENERIC_TAILS: tuple[str, ...] = ("工作机制", "长效机制", "机制", "体系", "制度", "工作", "政策", "建设")
+
+
+@functools.cache
+def _t2s() -> object:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def normalise_name(name: str) -> str:
+    """Key used to compare programme names: NFKC, Simplified, without quotes, list commas and spaces."""
+    text = unicodedata.normalize("NFKC", name)
+    if any("\u3400" <= c <= "\u9fff" for c in text):
+        text = _t2s().convert(text)  # type: ignore[attr-defined]
+    return text.translate(_DROP_TABLE).strip()
+
+
+def display_name(name: str) -> str:
+    """Readable label of a discovered programme: NFKC, Simplified, without quotes and spaces (、 kept)."""
+    text = unicodedata.normalize("NFKC", name)
+    if any("\u3400" <= c <= "\u9fff" for c in text):
+        text = _t2s().convert(text)  # type: ignore[attr-defined]
+    return text.translate(_DISPLAY_DROP_TABLE).strip("、，,；; ")
+
+
+def strip_generic_tail(name: str) -> str:
+    """`name` without one generic head noun (机制, 体系 …), unless that would leave almost nothing."""
+    for tail in GENERIC_TAILS:
+        if name.endswith(tail) and len(name) - len(tail) >= 3:
+            return name[: -len(tail)]
+    return name
+
+
+def _number(run: str) -> str:
+    """A run of digits or Chinese numerals as Arabic digits (三十 → 30, 5 → 5, 两 → 2)."""
+    percent = "%" if run.endswith("%") else ""
+    run = run.rstrip("%")
+    if run.isdigit():
+        return run + percent
+    total, digit = 0, 0
+    for c in run:
+        if c in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[c]
+            digit = 0
+        elif c.isdigit():
+            digit = digit * 10 + int(c)
+        else:
+            digit = digit * 10 + _CN_DIGITS[c] if digit and c not in "〇零" else _CN_DIGITS[c]
+    return str(total + digit) + percent
+
+
+def numerals(name: str) -> tuple[str, ...]:
+    """The numbers written in a name (一户一策 → 1, 1; 两个70% → 2, 70%): other numbers, other programme."""
+    return tuple(_number(run) for run in _NUMERALS.findall(name))
+
+
+def near_miss(a: str, b: str) -> bool:
+    """True when two normalised names are distinct programmes however similar they look.
+
+    Rule (tested in tests/test_programmes.py): their numbers differ (四化 / 五化, 两个70% / 两个80%,
+    but 5年过渡期 = 五年过渡期), or both are short (≤ SHORT_NAME characters), of the same length
+    and differ by one substituted Han character (六必访 / 六必查, 四个不摘 / 四个不准, 一户一策 / 一县一策,
+    乡村振兴示范村 / 乡村振兴示范县, 津甘东西部协作 / 鲁甘东西部协作).  In a
+    short name one character is the whole difference; in longer names a substituted character is usually a
+    synonym (整治 / 治理), and similarity decides.
+    """
+    if a == b:
+        return False
+    if numerals(a) != numerals(b):
+        return True
+    if len(a) != len(b) or len(a) > SHORT_NAME:
+        return False
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diffs) == 1 and bool(_HAN.match(diffs[0][0]) and _HAN.match(diffs[0][1]))
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two normalised names, 0–100 (rapidfuzz ratio); 0 for near misses."""
+    if near_miss(a, b):
+        return 0.0
+    return float(fuzz.ratio(a, b))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One programme of the scheme."""
+
+    id: str  # concept IRI
+    pref_label: str  # Simplified prefLabel
+    alt_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    narrower: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.pref_label, *self.alt_labels)
+
+
+@dataclass(frozen=True, eq=False)
+class ProgrammeScheme:
+    """Immutable view of the programme scheme: concepts, the alias table and stop terms.
+
+    Compared and hashed by identity, so per-scheme caches (the matching automaton) can key on it.
+    """
+
+    concepts: Mapping[str, Concept]  # concept id -> concept
+    aliases: Mapping[str, str]  # normalised label -> concept id
+    stop_terms: frozenset[str]  # normalised names that are never programmes (乡村振兴局, 十四五 …)
+    threshold: float = SIMILARITY_THRESHOLD
+    _keys: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    # -- construction -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_turtle(cls, path: Path, threshold: float = SIMILARITY_THRESHOLD) -> ProgrammeScheme:
+        """Parse a SKOS Turtle file; concepts are those `skos:inScheme` the programme scheme."""
+        quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
+        return cls.from_triples(((q.subject.value, q.predicate.value, q.object) for q in quads), threshold)
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[tuple[str, str, object]],
+                     threshold: float = SIMILARITY_THRESHOLD) -> ProgrammeScheme:
+        in_scheme: dict[str, str] = {}
+        pref: dict[str, str] = {}
+        alts: dict[str, list[str]] = {}
+        broader: dict[str, list[str]] = {}
+        for s, p, o in triples:
+            value = o.value  # type: ignore[attr-defined]
+            if p == SKOS + "inScheme":
+                in_scheme[s] = value
+            elif p == SKOS + "prefLabel" and getattr(o, "language", None) in ("zh", "zh-hans", "zh-Hans"):
+                pref[s] = value
+            elif p == SKOS + "altLabel":
+                alts.setdefault(s, []).append(value)
+            elif p == SKOS + "broader":
+                broader.setdefault(s, []).append(value)
+        narrower: dict[str, list[str]] = {}
+        for s, parents in broader.items():
+            for parent in parents:
+                narrower.setdefault(parent, []).append(s)
+        concepts: dict[str, Concept] = {}
+        aliases: dict[str, str] = {}
+        stop: set[str] = set()
+        for s, scheme in sorted(in_scheme.items()):
+            labels = [pref[s], *alts.get(s, [])]
+            if scheme == STOP_SCHEME_IRI:
+                stop.update(normalise_name(label) for label in labels)
+                continue
+            if scheme != SCHEME_IRI:
+                continue
+            concepts[s] = Concept(s, pref[s], tuple(alts.get(s, ())), tuple(sorted(broader.get(s, ()))),
+                                  tuple(sorted(narrower.get(s, ()))))
+            for label in labels:
+                key = normalise_name(label)
+                if aliases.setdefault(key, s) != s:
+                    raise ValueError(f"label {label!r} names two programmes: {aliases[key]} and {s}")
+        return cls(MappingProxyType(concepts), MappingProxyType(aliases), frozenset(stop), threshold,
+                   tuple(aliases))
+
+    @staticmethod
+    @functools.cache
+    def default() -> ProgrammeScheme:
+        """The scheme shipped in ontology/programs.ttl (parsed once per process)."""
+        return ProgrammeScheme.from_turtle(scheme_path())
+
+    # -- lookup -------------------------------------------------------------------------------------
+
+    def surface_labels(self) -> Iterator[tuple[str, str | None]]:
+        """Every label as written (quotes dropped), with its concept id, or None for stop terms."""
+        for concept in self.concepts.values():
+            for label in concept.labels:
+                yield label.translate(str.maketrans("", "", _QUOTES)), concept.id
+        yield from ((term, None) for term in self.stop_terms)
+
+    def pref_label(self, concept_id: str) -> str:
+        return self.concepts[concept_id].pref_label
+
+    def by_slug(self, slug: str) -> Concept:
+        return self.concepts[PROGRAMME_BASE + slug]
+
+    def ancestors(self, concept_id: str) -> set[str]:
+        """All broader concepts, transitively."""
+        out: set[str] = set()
+        todo = list(self.concepts[concept_id].broader)
+        while todo:
+            node = todo.pop()
+            if node not in out:
+                out.add(node)
+                todo.extend(self.concepts[node].broader)
+        return out
+
+    def is_stop(self, name: str) -> bool:
+        return normalise_name(name) in self.stop_terms
+
+    def lookup(self, name: str) -> str | None:
+        """Concept id through the alias table only (exact after normalising, generic tail dropped)."""
+        key = normalise_name(name)
+        return self.aliases.get(key) or self.aliases.get(strip_generic_tail(key))
+
+    def most_similar(self, name: str) -> tuple[str, float] | None:
+        """The scheme label most similar to `name` that is not a near miss of it, with its score."""
+        key = strip_generic_tail(normalise_name(name))
+        for label, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8):
+            if not near_miss(key, label):
+                return label, float(score)
+        return None
+
+    def canonical(self, name: str) -> tuple[str | None, str]:
+        """(concept id, prefLabel) when `name` is a scheme programme, else (None, its display name)."""
+        concept_id = self.lookup(name)
+        if concept_id is None:
+            best = self.most_similar(name)
+            if best is not None and best[1] >= self.threshold:
+                concept_id = self.aliases[best[0]]
+        if concept_id is None:
+            return None, display_name(name)
+        return concept_id, self.concepts[concept_id].pref_label
+
+
+def scheme_path() -> Path:
+    """ontology/programs.ttl in a checkout, or the copy packaged under kg/_resources."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "ontology" / "programs.ttl", here / "_resources" / "ontology" / "programs.ttl"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("programs.ttl not found next to the kg package")

@@ -1,0 +1,185 @@
+"""Store stage: the on-disk Oxigraph store, one named graph per source document.
+
+A document graph is written in a single transaction (load for a new graph; one SPARQL update that
+drops and re-inserts for a changed one), so a build killed at any point leaves every graph either in
+its old or its new version.  One writer at a time: a lock file names the process that holds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
+
+from kg.vocab import ONTOLOGY_GRAPH, SPARQL_PREFIXES
+
+DEFAULT_STORE = Path("kg-store")
+LOCK_NAME = "kg-writer.lock"
+
+
+class StoreError(Exception):
+    """An expected store problem, shown to the user in one line."""
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    key: str
+    graph: str
+    content_hash: str
+
+
+def _lock_info(path: Path) -> str:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        return f"pid {info.get('pid')} ({info.get('command', '?')}, since {info.get('since', '?')})"
+    except (OSError, ValueError):
+        return "another process"
+
+
+class KGStore:
+    """The project's view of an Oxigraph store: document graphs in, SPARQL out."""
+
+    def __init__(self, store: Store, path: Path | None, read_only: bool, lock_fd: int | None = None) -> None:
+        self.store = store
+        self.path = path
+        self.read_only = read_only
+        self._lock_fd = lock_fd
+
+    # --- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str = DEFAULT_STORE, *, read_only: bool = False) -> KGStore:
+        path = Path(path)
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"no store at {path} (build one with `kg build PATH --store {path}`)")
+            try:
+                return cls(Store.read_only(str(path)), path, True)
+            except OSError as exc:
+                raise StoreError(f"cannot open store {path} read-only: {exc}") from exc
+        path.mkdir(parents=True, exist_ok=True)
+        lock_path = path.parent / f".{path.name}.{LOCK_NAME}"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLocked(f"store {path} is being written by {_lock_info(lock_path)}; "
+                              "wait for it to finish (queries can run meanwhile with `kg query`)") from None
+        info = {"pid": os.getpid(), "command": " ".join(sys.argv[:3]) or "python",
+                "since": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(info).encode())
+        try:
+            store = Store(str(path))
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
+        return cls(store, path, False, fd)
+
+    @classmethod
+    def in_memory(cls) -> KGStore:
+        return cls(Store(), None, False)
+
+    def close(self) -> None:
+        if not self.read_only:
+            with contextlib.suppress(OSError):
+                self.store.flush()
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                os.close(self._lock_fd)
+            self._lock_fd = None
+        del self.store
+
+    def __enter__(self) -> KGStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- documents ---------------------------------------------------------------------------------
+    def documents(self) -> dict[str, StoredDocument]:
+        """Documents in the store by key, with their content hash (a graph without one is incomplete)."""
+        rows = self.store.query(
+            SPARQL_PREFIXES + """
+            SELECT ?g ?file ?part ?hash WHERE { GRAPH ?g {
+              ?d a kgo:SourceDocument ; kgo:fileName ?file ; kgo:contentHash ?hash .
+              OPTIONAL { ?d kgo:part ?part } } }""")
+        out: dict[str, StoredDocument] = {}
+        for row in rows:
+            key = row["file"].value if row["part"] is None else f"{row['file'].value}#{row['part'].value}"
+            out[key] = StoredDocument(key, row["g"].value, row["hash"].value)
+        return out
+
+    def put_graph(self, graph: str, ntriples: bytes, replace: bool) -> None:
+        """Write one document graph in one transaction (replacing the old version atomically)."""
+        g = NamedNode(graph)
+        if not replace:
+            self.store.load(ntriples, format=RdfFormat.N_TRIPLES, to_graph=g, lenient=True)
+            return
+        body = ntriples.decode("utf-8")
+        self.store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+
+    def bulk_put(self, graphs: list[tuple[str, bytes]]) -> None:
+        """Load many new graphs at once (bulk loader, no transaction: only for graphs not yet present;
+        a graph left half-written by a crash has no content hash and is rebuilt by the next build)."""
+        data = b"".join(_as_nquads(g, nt) for g, nt in graphs)
+        if data:
+            self.store.bulk_load(data, format=RdfFormat.N_QUADS, lenient=True)
+
+    def remove_graph(self, graph: str) -> None:
+        self.store.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def put_reference(self, quads_nt: bytes, graph: NamedNode = ONTOLOGY_GRAPH) -> None:
+        self.put_graph(graph.value, quads_nt, replace=self.store.contains_named_graph(graph))
+
+    def quad_count(self) -> int:
+        return len(self.store)
+
+    # --- queries -------------------------------------------------------------------------------------
+    def query(self, sparql: str, bindings: dict[str, object] | None = None) -> QuerySolutions:
+        substitutions = {Variable(k): to_term(v) for k, v in (bindings or {}).items()}
+        return self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None,
+                                prefixes=None)
+
+    def rows(self, sparql: str, bindings: dict[str, object] | None = None) -> Iterator[dict[str, str | None]]:
+        result = self.query(sparql, bindings)
+        names = [v.value for v in result.variables]
+        for solution in result:
+            yield {n: (None if solution[n] is None else solution[n].value) for n in names}
+
+
+def to_term(value: object) -> NamedNode | Literal:
+    """A binding value as a typed RDF term (never spliced into query text)."""
+    if isinstance(value, (NamedNode, Literal)):
+        return value
+    if isinstance(value, bool):
+        return Literal("true" if value else "false", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    text = str(value)
+    if text.startswith("<") and text.endswith(">") and " " not in text:
+        return NamedNode(text[1:-1])
+    return Literal(text)
+
+
+def _as_nquads(graph: str, ntriples: bytes) -> bytes:
+    suffix = f" <{graph}> .\n".encode()
+    out = bytearray()
+    for line in ntriples.splitlines():
+        line = line.rstrip()
+        if line.endswith(b"."):
+            out += line[:-1].rstrip() + suffix
+    return bytes(out)

@@ -1,0 +1,71 @@
+"""The unit table (kg/data/units.tsv): measure words, what they measure, QUDT / UCUM links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+COUNTABLE_KINDS = {"money", "people", "person-time", "households", "count", "area", "length", "mass", "volume",
+                   "energy", "percent"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    label: str
+    kind: str
+    qudt: str | None = None
+    ucum: str | None = None
+
+    @property
+    def countable(self) -> bool:
+        """Time spans (年, 天 …) and ratios like 倍 are never observations."""
+        return self.kind in COUNTABLE_KINDS
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    units: dict[str, Unit]  # by label
+    surface: dict[str, str]  # written form -> label (labels and aliases)
+    max_len: int
+
+    @classmethod
+    @cache
+    def default(cls) -> UnitTable:
+        text = resources.files("kg").joinpath("data/units.tsv").read_text(encoding="utf-8")
+        return cls.parse(text)
+
+    @classmethod
+    def parse(cls, text: str) -> UnitTable:
+        units: dict[str, Unit] = {}
+        surface: dict[str, str] = {}
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            label, kind, aliases, qudt, ucum = (line.split("\t") + ["-"] * 5)[:5]
+            units[label] = Unit(label, kind, None if qudt == "-" else qudt, None if ucum == "-" else ucum)
+            surface[label] = label
+            for alias in aliases.split(","):
+                if alias and alias != "-":
+                    surface.setdefault(alias, label)
+        return cls(units, surface, max(len(s) for s in surface))
+
+    def match(self, text: str, pos: int) -> tuple[Unit, int] | None:
+        """Longest measure word written at `pos` (人次 before 人, 平方公里 before 公里)."""
+        for length in range(min(self.max_len, len(text) - pos), 0, -1):
+            label = self.surface.get(text[pos:pos + length])
+            if label is not None:
+                return self.units[label], length
+        return None
+
+    def compatible(self, a: str, b: str) -> bool:
+        """Same measure: equal labels, any two money units, 人/名/位, or the generic classifier 个
+        against any other count classifier (个 vs 座, 村 …)."""
+        if a == b:
+            return True
+        ua, ub = self.units.get(a), self.units.get(b)
+        if ua is None or ub is None:
+            return False
+        if ua.kind == ub.kind and ua.kind in ("money", "people"):
+            return True
+        return ua.kind == ub.kind == "count" and "个" in (a, b)

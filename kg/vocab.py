@@ -1,0 +1,87 @@
+"""Namespaces and IRI minting, in one place (the rdflib way: a namespace object, terms as attributes).
+
+IRIs are deterministic: they are derived only from the input (document key, offsets, codes, labels),
+so building the same input twice gives the same IRIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode
+
+
+class Namespace:
+    """`NS.term` and `NS["term"]` give a pyoxigraph NamedNode."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return NamedNode(self.base + name)
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self.base + name)
+
+    def __str__(self) -> str:
+        return self.base
+
+
+KGO = Namespace("https://w3id.org/kg-rural/ontology#")  # our classes and properties
+KGID = "https://w3id.org/kg-rural/id/"  # our instances
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SDMXD = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMXA = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+PREFIXES = {
+    "kgo": KGO.base,
+    "kgid": KGID,
+    "rdf": RDF.base,
+    "rdfs": RDFS.base,
+    "xsd": XSD.base,
+    "skos": SKOS.base,
+    "dcterms": DCTERMS.base,
+    "prov": PROV.base,
+    "qb": QB.base,
+    "sdmx-dimension": SDMXD.base,
+    "sdmx-attribute": SDMXA.base,
+    "wdt": WDT.base,
+}
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def _segment(text: str) -> str:
+    """Percent-encode ASCII that is unsafe in a path segment; Chinese stays readable (IRIs allow it)."""
+    return "".join(c if ord(c) > 127 or c.isalnum() or c in "-_.~" else quote(c, safe="") for c in text)
+
+
+def digest(text: str, length: int = 16) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def iri(kind: str, *parts: str) -> NamedNode:
+    """Mint an instance IRI such as kgid:region/620503 or kgid:indicator/风险消除率."""
+    return NamedNode(KGID + kind + "/" + "/".join(_segment(p) for p in parts))
+
+
+def document_iri(key: str) -> NamedNode:
+    return iri("doc", digest(key))
+
+
+def graph_iri(key: str) -> NamedNode:
+    return iri("graph", digest(key))
+
+
+ONTOLOGY_GRAPH = iri("graph", "ontology")  # ontology, programme scheme and unit table
