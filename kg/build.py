@@ -29,7 +29,7 @@ from kg.vocab import graph_iri
 class DocResult:
     key: str
     graph: str
-    ntriples: bytes
+    nquads: bytes
     quads: int
     observations: int
 
@@ -67,7 +67,7 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
             return DocFailure(source.key, "no body text left after removing page chrome")
         extraction = extract(doc)
         quads = to_quads(extraction)
-        data = serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
+        data = serialize(quads, format=RdfFormat.N_QUADS) or b""
         return DocResult(source.key, graph_iri(source.key).value, data, len(quads), len(extraction.observations))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a build
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -112,7 +112,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
     summary = BuildSummary()
     jobs = jobs or os.cpu_count() or 1
     mapper = mapper or local_mapper(jobs)
-    reference = serialize([q.triple for q in ontology_quads()], format=RdfFormat.N_TRIPLES) or b""
+    reference = serialize(ontology_quads(), format=RdfFormat.N_QUADS) or b""
     store.put_reference(reference)
     stored = store.documents()
     seen: set[str] = set()
@@ -147,7 +147,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
         if isinstance(result, DocFailure):
             fail(result.key, result.reason)
             continue
-        store.put_graph(result.graph, result.ntriples, replace=result.key in stored)
+        store.put_graph(result.graph, result.nquads, replace=result.key in stored)
         summary.changed += 1
     if prune:
         for key, doc in stored.items():
@@ -175,10 +175,10 @@ def link_programmes(store: KGStore) -> None:
         if row["label"] and row["p"]:
             by_label.setdefault(row["label"], row["p"])
     pairs = link_discovered(sorted(by_label), ProgrammeScheme.default())
+    graph = iri("graph", "programme-links").value
     lines = []
     for a, b in pairs:
         if a in by_label and b in by_label and a != b:
-            lines.append(f"<{by_label[a]}> <{SKOS.exactMatch.value}> <{by_label[b]}> .")
-            lines.append(f"<{by_label[b]}> <{SKOS.exactMatch.value}> <{by_label[a]}> .")
-    graph = iri("graph", "programme-links").value
+            lines.append(f"<{by_label[a]}> <{SKOS.exactMatch.value}> <{by_label[b]}> <{graph}> .")
+            lines.append(f"<{by_label[b]}> <{SKOS.exactMatch.value}> <{by_label[a]}> <{graph}> .")
     store.put_graph(graph, "\n".join(sorted(set(lines))).encode(), replace=True)

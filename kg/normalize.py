@@ -270,7 +270,7 @@ def _chrome_and_header(text: str, meta: dict[str, str]) -> tuple[list[Edit], lis
     pos = 0
     kept: list[str] = []
     nonempty_seen = 0
-    for index, line in enumerate(lines):
+    for line in lines:
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()

@@ -163,9 +163,9 @@ class ProgrammeScheme:
     Compared and hashed by identity, so per-scheme caches (the matching automaton) can key on it.
     """
 
-    concepts: Mapping[str, Concept]  # concept id -> concept
-    aliases: Mapping[str, str]  # normalised label -> concept id
-    stop_terms: frozenset[str]  # normalised names that are never programmes (乡村振兴局, 十四五 …)
+    concepts: Mapping[str, Concept] = field(repr=False)  # concept id -> concept
+    aliases: Mapping[str, str] = field(repr=False)  # normalised label -> concept id
+    stop_terms: frozenset[str] = field(repr=False)  # names that are never programmes (乡村振兴局, 十四五 …)
     threshold: float = SIMILARITY_THRESHOLD
     _keys: tuple[str, ...] = field(default=(), repr=False, compare=False)
 

@@ -1,8 +1,10 @@
-"""Map stage: Extraction -> quads in the document's own named graph.
+"""Map stage: Extraction -> quads.
 
-Shared nodes (regions, indicators, units, programmes) are described again in each graph that uses
-them, so a document graph is self-contained and can be dropped or rebuilt alone; queries run with the
-default graph as the union of all graphs.
+What the document says goes into its own named graph, so it can be dropped or rebuilt alone.  The
+shared nodes it uses (regions with their part-of chain, indicator and discovered programme concepts)
+are deterministic descriptions that go into one vocabulary graph, written in the same transaction;
+describing them once keeps union-graph queries free of duplicate rows.  Units and the programme
+scheme live in the ontology graph.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kg.vocab import (
     RDFS,
     SDMXD,
     SKOS,
+    VOCABULARY_GRAPH,
     WDT,
     XSD,
     digest,
@@ -105,7 +108,9 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
     g = graph_iri(doc.key)
     d = document_iri(doc.key)
     triples: list[tuple[NamedNode | BlankNode, NamedNode, NamedNode | Literal | BlankNode]] = []
+    shared: list[tuple[NamedNode | BlankNode, NamedNode, NamedNode | Literal | BlankNode]] = []
     add = triples.append
+    share = shared.append
     meta = doc.meta
     add((d, RDF.type, KGO.SourceDocument))
     add((d, KGO.fileName, _lit(doc.file)))
@@ -128,7 +133,7 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
     def region_node(region: Region) -> NamedNode:
         if region.key not in seen_regions:
             seen_regions.add(region.key)
-            triples.extend(region_triples(region))
+            shared.extend(region_triples(region))
         return region_iri(region)
 
     if extraction.main_region is not None:
@@ -161,14 +166,11 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         _observation(obs, node, d, add, units, used_units, used_indicators, region_node)
         if obs.measure_index is not None and obs.measure_index in measure_nodes:
             add((node, KGO.inMeasure, measure_nodes[obs.measure_index]))
-    for label in sorted(used_units):
-        if label in units.units:
-            triples.extend(unit_triples(units.units[label]))
     for label in sorted(used_indicators):
         ind = indicator_iri(label)
-        add((ind, RDF.type, KGO.Indicator))
-        add((ind, SKOS.prefLabel, _lit(label)))
-        add((ind, SKOS.inScheme, INDICATOR_SCHEME))
+        share((ind, RDF.type, KGO.Indicator))
+        share((ind, SKOS.prefLabel, _lit(label)))
+        share((ind, SKOS.inScheme, INDICATOR_SCHEME))
 
     seen_programmes: set[str] = set()
     for n, mention in enumerate(extraction.programmes):
@@ -187,11 +189,11 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         add((node, KGO.quoteEnd, _int(e)))
         if mention.concept is None and p.value not in seen_programmes:
             seen_programmes.add(p.value)
-            add((p, RDF.type, KGO.Programme))
-            add((p, RDF.type, SKOS.Concept))
-            add((p, SKOS.prefLabel, _zh(mention.label)))
-            add((p, SKOS.inScheme, PROGRAMME_SCHEME))
-            add((p, KGO.discoveredBy, _lit(mention.discovered_by or "text")))
+            share((p, RDF.type, KGO.Programme))
+            share((p, RDF.type, SKOS.Concept))
+            share((p, SKOS.prefLabel, _zh(mention.label)))
+            share((p, SKOS.inScheme, PROGRAMME_SCHEME))
+            share((p, KGO.discoveredBy, _lit(mention.discovered_by or "text")))
             add((p, PROV.wasDerivedFrom, d))
 
     for policy in extraction.policy_documents:
@@ -223,7 +225,8 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         add((node, KGO.quoteEnd, _int(link.evidence.end)))
         add((node, PROV.wasDerivedFrom, d))
 
-    return [Quad(s, p, o, g) for s, p, o in dict.fromkeys(triples)]
+    return [Quad(s, p, o, g) for s, p, o in dict.fromkeys(triples)] + [
+        Quad(s, p, o, VOCABULARY_GRAPH) for s, p, o in dict.fromkeys(shared)]
 
 
 def mention_region(extraction: Extraction, position: int) -> Region | None:

@@ -123,27 +123,25 @@ class KGStore:
             out[key] = StoredDocument(key, row["g"].value, row["hash"].value)
         return out
 
-    def put_graph(self, graph: str, ntriples: bytes, replace: bool) -> None:
-        """Write one document graph in one transaction (replacing the old version atomically)."""
-        g = NamedNode(graph)
+    def put_graph(self, graph: str, nquads: bytes, replace: bool) -> None:
+        """Write one document graph (plus its vocabulary quads) in one transaction, replacing the old
+        version of the graph atomically."""
         if not replace:
-            self.store.load(ntriples, format=RdfFormat.N_TRIPLES, to_graph=g, lenient=True)
+            self.store.load(nquads, format=RdfFormat.N_QUADS, lenient=True)
             return
-        body = ntriples.decode("utf-8")
-        self.store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self.store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{\n{_as_insert_body(nquads)}\n}}")
 
-    def bulk_put(self, graphs: list[tuple[str, bytes]]) -> None:
+    def bulk_put(self, nquads: bytes) -> None:
         """Load many new graphs at once (bulk loader, no transaction: only for graphs not yet present;
         a graph left half-written by a crash has no content hash and is rebuilt by the next build)."""
-        data = b"".join(_as_nquads(g, nt) for g, nt in graphs)
-        if data:
-            self.store.bulk_load(data, format=RdfFormat.N_QUADS, lenient=True)
+        if nquads:
+            self.store.bulk_load(nquads, format=RdfFormat.N_QUADS, lenient=True)
 
     def remove_graph(self, graph: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{graph}>")
 
-    def put_reference(self, quads_nt: bytes, graph: NamedNode = ONTOLOGY_GRAPH) -> None:
-        self.put_graph(graph.value, quads_nt, replace=self.store.contains_named_graph(graph))
+    def put_reference(self, nquads: bytes, graph: NamedNode = ONTOLOGY_GRAPH) -> None:
+        self.put_graph(graph.value, nquads, replace=self.store.contains_named_graph(graph))
 
     def quad_count(self) -> int:
         return len(self.store)
@@ -175,11 +173,18 @@ def to_term(value: object) -> NamedNode | Literal:
     return Literal(text)
 
 
-def _as_nquads(graph: str, ntriples: bytes) -> bytes:
-    suffix = f" <{graph}> .\n".encode()
-    out = bytearray()
-    for line in ntriples.splitlines():
+def _as_insert_body(nquads: bytes) -> str:
+    """N-Quads as the body of INSERT DATA: `GRAPH <g> { triples }` blocks (N-Triples syntax is SPARQL)."""
+    by_graph: dict[str, list[str]] = {}
+    for line in nquads.decode("utf-8").splitlines():
         line = line.rstrip()
-        if line.endswith(b"."):
-            out += line[:-1].rstrip() + suffix
-    return bytes(out)
+        if not line.endswith("."):
+            continue
+        body = line[:-1].rstrip()
+        graph_start = body.rfind(" <")
+        if graph_start < 0 or not body.endswith(">"):
+            by_graph.setdefault("", []).append(body + " .")
+            continue
+        by_graph.setdefault(body[graph_start + 1:], []).append(body[:graph_start] + " .")
+    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" if g else "\n".join(lines)
+                     for g, lines in by_graph.items())

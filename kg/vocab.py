@@ -85,3 +85,4 @@ def graph_iri(key: str) -> NamedNode:
 
 
 ONTOLOGY_GRAPH = iri("graph", "ontology")  # ontology, programme scheme and unit table
+VOCABULARY_GRAPH = iri("graph", "vocabulary")  # regions, indicators, discovered programmes

@@ -29,8 +29,10 @@ _CN_NUM = "一二三四五六七八九十两"
 
 # Heads that make a noun phrase a programme name (from the issue).
 NAME_SUFFIXES: tuple[str, ...] = ("行动", "计划", "工程", "机制", "模式", "制度")
-# A suffix followed by one of these is another word: 工程师, 计划生育, 计划单列, 制度化, 模式化, 机制化.
-_SUFFIX_BREAKERS = frozenset("师生单化")
+# A suffix followed by one of these is another word: 工程师, 计划生育, 计划单列, 制度化, 制度型开放.
+_SUFFIX_BREAKERS = frozenset("师生单化型")
+# 计划 followed by a verb is the verb "plan to": 山东省计划援助, 计划投资, 计划完成.
+_PLAN_VERBS = ("援助", "投资", "安排", "完成", "新建", "建设", "实施", "招收", "培训", "发放", "用", "于", "到", "在")
 # Words a programme name never starts with: verbs and function words that introduce it.  Scanning back
 # from the suffix stops right after the last of them (…扎实推进|农村人居环境整治提升五年行动).
 _LEADERS: frozenset[str] = frozenset(
@@ -38,17 +40,21 @@ _LEADERS: frozenset[str] = frozenset(
     "强化 加强 坚持 聚焦 围绕 按照 通过 依托 抓好 做好 抓实 用好 形成 制定 出台 印发 创建 开启 组织 参与 参加 纳入 "
     "入选 列入 作为 实行 执行 发挥 运用 优化 规范 建成 完成 启用 实现 用活 压实 严格 认真 有效 积极 全力 着力 "
     "继续 进一步 不断 探索 总结 首创 率先 成功 携手 联合 牵头 谋划 安排 部署 召开 举办 开通 对接 承接 争取 获批 "
-    "其中 同时 并且 以及 还 也 都 又 的 和 与 及 了 在 是 把 将 由 并 或 被 等 之 中 为 向 从 按 于".split()
+    "其中 同时 并且 以及 还 也 都 又 的 和 与 及 了 在 是 把 将 由 并 或 被 等 之 中 为 向 从 按 于 以".split()
 )
 _LEADER_LENGTHS = sorted({len(w) for w in _LEADERS}, reverse=True)
 MAX_NAME = 16  # characters (quotes not counted): longer stretches are clauses, not names
 MIN_HEAD = 3  # characters before the suffix: 工作机制, 长效机制, 专项行动 are not names
 # Quoted phrases introduced by these are titles or sayings, not programmes: 被誉为“…”, 荣获“…”称号.
-_TITLE_BEFORE = ("被誉为", "誉为", "称为", "号称", "荣获", "获评", "评为", "获得", "成为", "被评为", "打造成", "素有")
-_TITLE_AFTER = ("时期", "期间", "之称", "称号", "美誉", "雅称", "荣誉", "的称号")
+# Metaphors are quoted too: 当好“减压阀”, 发挥“稳定器”作用.
+_TITLE_BEFORE = ("被誉为", "誉为", "称为", "号称", "荣获", "获评", "评为", "获得", "成为", "被评为", "打造成", "素有",
+                 "当好", "充当", "发挥")
+_TITLE_AFTER = ("时期", "期间", "之称", "称号", "美誉", "雅称", "荣誉", "的称号", "作用", "角色", "效应")
 _SENTENCE = re.compile(r"[，。！？；：,!?;:]")
 _CODE = re.compile(r"^[0-9A-Za-z+＋×\-—]*[0-9][0-9A-Za-z+＋×\-—]*$")  # 4+2, 1+34, 5155, 6+X
-_NUMBER_SLOGAN = re.compile(rf"^[{_CN_NUM}\d]")  # 四个不摘, 五个确保, 两不愁三保障
+# Number-abbreviation slogans: 四个不摘, 五个确保, 三大体系, 两不愁三保障 (a counted list, or two numbers).
+_NUMBER_SLOGAN = re.compile(rf"^[{_CN_NUM}](?:个|大|项|条)|^[{_CN_NUM}].*[{_CN_NUM}]")
+_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
 # Unquoted slogans of fixed shapes: 四个不摘 / 十不准 / 七不消, 六必访 / 十必须.
 _SLOGAN_PATTERNS = (
     re.compile(r"[二三四五六七八九十两]个?不[\u4e00-\u9fff]"),
@@ -121,12 +127,18 @@ def _leader_ends_at(text: str, i: int) -> bool:
     return any(i >= n and text[i - n:i] in _LEADERS for n in _LEADER_LENGTHS)
 
 
-def _scan_back(text: str, end: int) -> int:
-    """Start of the name that ends at `end`: back over Han, digits and whole quotes, to a leader or punctuation."""
+def _scan_back(text: str, end: int, cover: list[int]) -> int:
+    """Start of the name that ends at `end`: back over Han, digits, whole quotes and whole scheme labels,
+    to a leader word or punctuation.  A two-character leader right before the suffix belongs to the name
+    (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度)."""
     i = end
-    while i > 0 and not _leader_ends_at(text, i):
+    while i > 0:
+        if text[i - 1] in _LEADERS or end - i >= 2 and _leader_ends_at(text, i):
+            break
         c = text[i - 1]
-        if c in "”」』":
+        if cover[i] >= 0:  # inside a scheme label: take all of it (宜居宜业和美乡村 is not cut at 和)
+            i = cover[i]
+        elif c in "”」』":
             opening = text.rfind({"”": "“", "」": "「", "』": "『"}[c], max(0, i - 24), i - 1)
             if opening < 0:
                 break
@@ -138,17 +150,40 @@ def _scan_back(text: str, end: int) -> int:
     return i
 
 
+def _parallel_start(text: str, start: int, head_end: int, cover: list[int]) -> int:
+    """Extend a name back over parallel segments of equal length: 领导联县、部门帮村、干部包户机制."""
+    width = head_end - start
+    while start > 0 and text[start - 1] == "、":
+        previous = _scan_back(text, start - 1, cover)
+        if start - 1 - previous != width:
+            break
+        start = previous
+    return start
+
+
+def _cover(length: int, spans: Iterable[tuple[int, int]]) -> list[int]:
+    """cover[i] = start of the scheme label holding character i-1, or -1."""
+    cover = [-1] * (length + 1)
+    for s, e in spans:
+        for i in range(s + 1, e + 1):
+            cover[i] = s
+    return cover
+
+
 def _name_length(name: str) -> int:
     return sum(c not in _QUOTE_CHARS for c in name)
 
 
-def _suffix_candidates(text: str) -> Iterable[_Candidate]:
+def _suffix_candidates(text: str, cover: list[int]) -> Iterable[_Candidate]:
     """Names ending in 行动/计划/工程/机制/模式/制度, starting after the verb or punctuation before them."""
     pattern = re.compile("|".join(NAME_SUFFIXES))
     for m in pattern.finditer(text):
         if m.end() < len(text) and text[m.end()] in _SUFFIX_BREAKERS:
             continue
-        start = _scan_back(text, m.start())
+        if m.group() == "计划" and text.startswith(_PLAN_VERBS, m.end()):
+            continue
+        start = _scan_back(text, m.start(), cover)
+        start = _parallel_start(text, start, m.start(), cover)
         year = re.match(r"(?:19|20)\d{2}年度?", text[start:m.start()])
         if year:
             start += year.end()
@@ -202,17 +237,17 @@ def _slogan_candidates(text: str) -> Iterable[_Candidate]:
             yield _Candidate(m.start(), m.end(), m.group(), SLOGAN)
     for m in _ENUMERATION.finditer(text):
         items = list(re.finditer(_ENUM_ITEM, m.group()))
-        order = [_CN_NUM.index(item.group()[0]) % 10 for item in items]  # 两 counts as 二
-        order = [1 if n == 10 else n for n in order]
+        order = [_CN_VALUE[item.group()[0]] for item in items]
         if order == sorted(order) and len(set(order)) == len(order):
             for item in items:
                 yield _Candidate(m.start() + item.start(), m.start() + item.end(), item.group(), SLOGAN)
 
 
-def _discover(text: str) -> list[_Candidate]:
+def _discover(text: str, scheme_spans: Iterable[tuple[int, int]]) -> list[_Candidate]:
     """All discovery candidates, without the ones inside a longer candidate or repeating a span."""
     rank = {SLOGAN: 0, QUOTED: 1, SUFFIX: 2}
-    candidates = sorted({*_quoted_candidates(text), *_slogan_candidates(text), *_suffix_candidates(text)},
+    cover = _cover(len(text), scheme_spans)
+    candidates = sorted({*_quoted_candidates(text), *_slogan_candidates(text), *_suffix_candidates(text, cover)},
                         key=lambda c: (c.start, -c.end, rank[c.rule]))
     kept: list[_Candidate] = []
     for cand in candidates:
@@ -241,10 +276,14 @@ def find_programmes(text: str, scheme: ProgrammeScheme) -> list[ProgrammeMention
             mentions.append(ProgrammeMention(scheme.pref_label(concept), text[s:e], s, e, concept))
 
     def inside_scheme_match(s: int, e: int) -> bool:
+        while s < e and text[s] in _QUOTE_CHARS:
+            s += 1
+        while e > s and text[e - 1] in _QUOTE_CHARS:
+            e -= 1
         return any(a <= s and e <= b for a, b, _ in scheme_spans)
 
     discovered: dict[str, str] = {}  # display label -> rule, for the second pass
-    for cand in _discover(text):
+    for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans]):
         if inside_scheme_match(cand.start, cand.end) or scheme.is_stop(cand.name):
             continue
         concept, label = scheme.canonical(cand.name)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from kg.gazetteer import LEVEL_RANK, Gazetteer, NameForm
 from kg.model import Document, Evidence, Partnership, Region, RegionMention
 
-ACCEPT = 4  # minimum score of a short form
-LEVEL_BONUS = {"province": 2, "city": 1, "county": 0}
+ACCEPT = 5  # minimum score of a short form
+LEVEL_BONUS = {"province": 3, "city": 2, "county": 0}
 LOCAL_SUFFIXES = ("街道", "社区", "镇", "乡", "村")
 LOCAL_LEVEL = {"街道": "town", "镇": "town", "乡": "town", "村": "village", "社区": "village"}
 DIVISION_CHARS = "省市县区州盟旗乡镇村"
@@ -38,7 +38,6 @@ class _Hit:
     end: int
     surface: str
     forms: tuple[NameForm, ...]
-    strong: bool = False  # a full name with a real stem: accepted without context
     score: int = 0
     region: Region | None = None
 
@@ -64,7 +63,7 @@ def _right_ok(text: str, pos: int, ctx: _Context, starts: set[int]) -> bool:
     return pos >= len(text) or not _is_han(text[pos]) or text[pos] in ctx.right or pos in starts
 
 
-def _support(region: Region, seen: set[str]) -> int:
+def _support(region: Region, seen: Counter[str]) -> int:
     """How strongly the rest of the document points at this region (itself, its city, its province)."""
     chain = region.chain()
     if region.code in seen or (len(chain) > 1 and chain[1].level == "city" and chain[1].code in seen):
@@ -74,7 +73,7 @@ def _support(region: Region, seen: set[str]) -> int:
 
 
 def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], starts: set[int],
-           seen: set[str], left_regions: list[Region]) -> int:
+           seen: Counter[str], left_regions: list[Region]) -> int:
     """Score one reading of a hit; below ACCEPT it is not taken as a place."""
     after = text[hit.end:hit.end + 2]
     if form.kind != "short" and any(after.startswith(b[1:]) and hit.surface.endswith(b[0]) for b in ctx.bad_after):
@@ -84,11 +83,18 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
         return -10  # 柳林镇 is a town, not 柳林县
     if form.kind != "short" and form.stem_len >= 2 and not form.common:
         return 10
-    if not _left_ok(text, hit.start, ctx, ends):
-        return -10
-    score = 2 + LEVEL_BONUS.get(form.region.level, 0)
-    score += 1 if _right_ok(text, hit.end, ctx, starts) else 0
+    left_ok = _left_ok(text, hit.start, ctx, ends)
+    if not left_ok and (len(hit.surface) < 3 or form.common):
+        return -10  # 幸福安康, 提高平台: a two-character name inside a run of text
+    right_ok = _right_ok(text, hit.end, ctx, starts)
+    if form.common and not right_ok:
+        return -10  # 甘肃合作发展: an ordinary word needs a clear right edge too
+    score = (2 if left_ok else 0) + LEVEL_BONUS.get(form.region.level, 0)
+    score += 1 if right_ok else 0
     score += -3 if form.common else 1
+    # an ordinary word across either edge: 以上城市 is not 上城区, 提高平台 not 高平市
+    score -= 2 if hit.start > 0 and text[hit.start - 1:hit.start + 1] in ctx.words else 0
+    score -= 2 if text[hit.end - 1:hit.end + 1] in ctx.words and len(text) > hit.end else 0
     score += 1 if len(hit.surface) >= 3 else 0
     score += -2 if form.kind != "short" and form.stem_len < 2 else 0  # 城区, 成县: need context
     score += _support(form.region, seen)
@@ -97,26 +103,26 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     return score
 
 
-def _choose(hit: _Hit, text: str, ctx: _Context, ends: set[int], starts: set[int], seen: set[str],
+def _choose(hit: _Hit, text: str, ctx: _Context, ends: set[int], starts: set[int], seen: Counter[str],
             left_regions: list[Region]) -> None:
-    best: tuple[int, int, int, str] | None = None
+    best: tuple[int, int, int, int, str] | None = None
     kind_rank = {"full": 2, "former": 1, "short": 0}
     for form in hit.forms:
         s = _score(text, hit, form, ctx, ends, starts, seen, left_regions)
         adjacency = sum(1 for r in left_regions if Gazetteer.is_within(form.region, r))
-        key = (s + 3 * adjacency + _support(form.region, seen), kind_rank[form.kind],
-               -LEVEL_RANK[form.region.level], form.region.code or "")
+        key = (s + 3 * adjacency + _support(form.region, seen), seen[form.region.chain()[-1].code or ""],
+               kind_rank[form.kind], -LEVEL_RANK[form.region.level], form.region.code or "")
         # lower code wins ties: compare on the negated ordering below
-        if best is None or key[:3] > best[:3] or (key[:3] == best[:3] and key[3] < best[3]):
+        if best is None or key[:4] > best[:4] or (key[:4] == best[:4] and key[4] < best[4]):
             best = key
             hit.score, hit.region = s, form.region
 
 
-def _select(hits: list[_Hit]) -> list[_Hit]:
+def _select(hits: list[_Hit], accept: int = ACCEPT) -> list[_Hit]:
     """Leftmost-longest among accepted hits."""
     out: list[_Hit] = []
     last_end = -1
-    for hit in sorted((h for h in hits if h.score >= ACCEPT), key=lambda h: (h.start, -(h.end - h.start))):
+    for hit in sorted((h for h in hits if h.score >= accept), key=lambda h: (h.start, -(h.end - h.start))):
         if hit.start >= last_end:
             out.append(hit)
             last_end = hit.end
@@ -143,7 +149,7 @@ def _match_divisions(text: str, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
     for h in hits:
         by_end.setdefault(h.end, []).append(h)
     ends = {h.end for h in hits if _strong(h)}
-    seen: set[str] = set()
+    seen: Counter[str] = Counter()
     for _ in range(2):
         for hit in hits:
             left = [h.region for h in by_end.get(hit.start, []) if h.region is not None and h.score >= ACCEPT] \
@@ -151,7 +157,7 @@ def _match_divisions(text: str, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
             _choose(hit, text, ctx, ends, starts, seen, left)
         chosen = _select(hits)
         ends = {h.end for h in chosen}
-        seen = set()
+        seen = Counter()
         for h in chosen:
             if h.region is not None and (len({f.region for f in h.forms}) == 1 or h.score >= 10):
                 seen.update(r.code for r in h.region.chain() if r.code)
@@ -197,8 +203,10 @@ def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int
     """(start, end, name, level) of towns and villages: 杨柏镇, and 北山、黄山、郭地3村."""
     out: list[tuple[int, int, str, str]] = []
 
+    busy = {p for a, b in taken for p in range(a, b)}
+
     def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in taken)
+        return not any(p in busy for p in range(s, e))
 
     for m in ENUM_RE.finditer(text):  # enumerations: 北山、黄山、郭地3村
         suffix = m.group(0).lstrip(NUMERAL).lstrip("个")
@@ -221,7 +229,7 @@ def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int
         p, q = m.start(), m.end()
         if not free(p, q) or any(s <= p < e + 2 for s, e in enum_taken):
             continue
-        if text[p:q + 1] in ctx.plain or text[p:q + 2] in ctx.plain or text[p - 1:q] in ctx.plain:
+        if text[p:q + 1] in ctx.plain or text[p:q + 2] in ctx.plain or text[p - 1:q] in ctx.words:
             continue  # 乡村, 村民, 农村, 全村
         start = _name_before(text, p, ctx, ends)
         if start is None or not free(start, p):
@@ -244,7 +252,14 @@ def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | No
     # town and village names take precedence over short forms (黄山 in 北山、黄山、郭地3村, 镇海 in 柳林镇海山村)
     strong = [h for h in hits if _strong(h)]
     pre = _local_spans(text, ctx, {h.end for h in strong}, [(h.start, h.end) for h in strong])
-    hits = [h for h in hits if _strong(h) or not any(s < h.end and h.start < e for s, e, _, _ in pre)]
+    owner: dict[int, tuple[int, int]] = {p: (s, e) for s, e, _, _ in pre for p in range(s, e)}
+
+    def yields(h: _Hit) -> bool:
+        """True when a short form lies inside a town / village name (but 景德镇 as a whole stays a city)."""
+        spans = {owner[p] for p in range(h.start, h.end) if p in owner}
+        return any(not (h.start <= s and h.end >= e and LOCAL_RE.search(text, e - 2, e)) for s, e in spans)
+
+    hits = [h for h in hits if _strong(h) or not yields(h)]
     divisions = _match_divisions(text, hits, ctx)
     ends = {h.end for h in divisions}
     taken = [(h.start, h.end) for h in divisions]
@@ -290,8 +305,7 @@ def _label_regions(label: str, mentions: list[RegionMention], gaz: Gazetteer) ->
     """Regions named in a title or publisher: full names, or short forms the body also mentions."""
     body = {m.region for m in mentions}
     found: list[tuple[int, Region]] = []
-    for hit in _select([h for h in _division_hits(label, gaz)
-                        if not setattr(h, "score", ACCEPT)]):  # every hit eligible; pick by length
+    for hit in _select(_division_hits(label, gaz), accept=0):  # every hit eligible; longest wins
         regions = [f.region for f in hit.forms]
         in_body = [r for r in regions if r in body]
         if in_body:
@@ -398,6 +412,7 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
     withs = ctx.get("with", ())
     relation = ctx.get("relation", ())
     selves = ctx.get("self", ())
+    donors_east = frozenset(ctx.get("east", ()))
     found: dict[tuple[str, str], Partnership] = {}
 
     def add(donor: Region | None, recipient: Region | None, programme: str | None, s: int, e: int) -> None:
@@ -420,11 +435,13 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
     abbr_re = re.compile(rf"([\u4e00-\u9fff])([\u4e00-\u9fff])(?:东西部|扶贫)?(?:{'|'.join(coop)})")
     for s, e in _sentences(text):
         sentence = text[s:e]
+        abbr_found = False
         for m in abbr_re.finditer(sentence):
             a, b = m.group(1), m.group(2)
             donor, recipient = _resolve_abbr(a, gaz, mentioned), _resolve_abbr(b, gaz, mentioned)
             if donor and recipient and _province(donor) != _province(recipient):
                 add(donor, recipient, m.group(0), s, e)
+                abbr_found = True
         in_sentence = [m for m in mentions if s <= m.start < e and m.region.code]
         # R2: "A、B(计划)援助 C / 我省 / 援甘"
         for m in re.finditer("|".join(give), sentence):
@@ -445,16 +462,23 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
                     recipient = _resolve_abbr(after[0], gaz, mentioned)
             for d in donors:
                 add(d, recipient, m.group(0), s, e)
-        # R3: "与/携手 A、B … 帮扶 / 协作" in a document about the recipient
-        if main is not None and any(w in sentence for w in relation):
+        # R3: "A 与/携手 B、C … 帮扶 / 协作": the eastern partner gives, the other receives
+        if main is not None and any(w in sentence for w in relation) and not abbr_found:
             for m in re.finditer("|".join(withs), sentence):
-                clause_end = s + (re.search(r"[,，。；;]", sentence[m.end():]) or re.search("$", sentence[m.end():])
-                                  ).start() + m.end()
-                donors = [x.region for x in in_sentence if s + m.end() <= x.start < clause_end
-                          and _province(x.region) != _province(main)]
+                at = s + m.start()
+                clause = re.search(r"[,，。；;]|$", sentence[m.end():])
+                clause_end = s + m.end() + (clause.start() if clause else 0)
+                before = [x.region for x in in_sentence if x.end == at]
+                home = before[0] if before else _coded(main)
+                partners = [x.region for x in in_sentence if s + m.end() <= x.start < clause_end]
                 programme = next((w for w in coop if w in sentence), None)
-                for d in _outermost(donors):
-                    add(d, main if _province(main) != _province(d) else None, programme, s, e)
+                for p in _outermost(partners):
+                    if home is None or _province(p) == _province(home):
+                        continue
+                    if _province(p).code in donors_east and _province(home).code not in donors_east:
+                        add(p, home, programme, s, e)
+                    elif _province(home).code in donors_east and _province(p).code not in donors_east:
+                        add(home, p, programme, s, e)
     return list(found.values())
 
 
@@ -472,6 +496,11 @@ def _list_before(text: str, pos: int, mentions: list[RegionMention]) -> list[Reg
         out.append(m.region)
         cursor = m.start
     return out
+
+
+def _coded(region: Region) -> Region | None:
+    """The nearest division with a code (a town's county)."""
+    return next((r for r in region.chain() if r.code), None)
 
 
 def _outermost(regions: list[Region]) -> list[Region]:

@@ -1,0 +1,66 @@
+"""Issue 3: observations with indicator, value, unit, region, period and an exact original quote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.build import build
+from kg.evaluate import evaluate
+from kg.store import KGStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIXTURES = ROOT / "tests" / "fixtures" / "docs"
+
+
+def test_fixture_observations(tmp_path: Path) -> None:
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8"),
+                               {"region": "紫阳县"}))
+    got = {(r["indicator"], r["value"], r["unit"], r["period"]) for r in rows}
+    assert ("新识别监测对象", "12", "户", "2023-05") in got
+    assert ("新识别监测对象", "45", "人", "2023-05") in got
+    assert ("风险消除率", "68.5", "%", "2023-05") in got
+    assert ("投入衔接资金", "235000000", "元", "2023") in got
+    assert ("脱贫人口人均纯收入", "13560", "元", "2022") in got
+    assert all(r["regionCode"] == "610924" for r in rows)
+    quotes = {r["quote"] for r in rows}
+    assert "累计消除风险380户1,260人" in quotes
+
+
+def test_traditional_quotes_stay_traditional(tmp_path: Path) -> None:
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / "traditional_ruby.txt"], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    money = next(r for r in rows if r["unit"] == "元")
+    assert money["value"] == "360000000"
+    assert money["quote"] == "發(fā)放小額信貸3.6億(yì)元"
+    assert money["region"] == "平利县" and money["period"] == "2022"
+
+
+def test_same_indicator_is_one_concept(seeds_store_path: Path) -> None:
+    with KGStore.open(seeds_store_path, read_only=True) as store:
+        rows = list(store.rows("""
+            PREFIX kgo: <https://w3id.org/kg-rural/ontology#>
+            PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+            SELECT DISTINCT ?ind ?region WHERE { ?o kgo:indicator ?ind ; sdmx-dimension:refArea/rdfs:label ?region .
+              ?ind skos:prefLabel "风险消除率" }"""))
+    assert len({r["ind"] for r in rows}) == 1
+    assert {"安康市", "甘肃省"} <= {r["region"] for r in rows}
+
+
+def test_eval_on_the_seeds_meets_floors(seeds_store_path: Path, shared_dir: Path) -> None:
+    with KGStore.open(seeds_store_path, read_only=True) as store:
+        scores = evaluate(store, shared_dir / "gold")
+    gold = sum(s.gold for s in scores)
+    found = sum(s.found for s in scores)
+    extracted = sum(s.extracted for s in scores)
+    assert gold == sum(len(json.loads(p.read_text())["facts"]) for p in (shared_dir / "gold").glob("*.json"))
+    assert found / gold >= 0.9
+    assert found / extracted >= 0.9
+    assert sum(s.region_ok for s in scores) / found >= 0.9
+    assert sum(s.period_ok for s in scores) / found >= 0.85

@@ -1,0 +1,335 @@
+"""Programme scheme, programme / measure / policy-document extraction, cross-document links and queries."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.extract.programme_links import link_discovered
+from kg.extract.programmes import (
+    QUOTED,
+    SLOGAN,
+    SUFFIX,
+    find_measures,
+    find_policy_documents,
+    find_programmes,
+    title_years,
+)
+from kg.programmes import SIMILARITY_THRESHOLD, ProgrammeScheme, near_miss, normalise_name
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PROG = "https://w3id.org/kg-rural/id/program/"
+
+
+@pytest.fixture(scope="module")
+def scheme() -> ProgrammeScheme:
+    return ProgrammeScheme.default()
+
+
+def concept_of(scheme: ProgrammeScheme, name: str) -> str:
+    concept, _ = scheme.canonical(name)
+    assert concept is not None, name
+    return concept
+
+
+# ---------------------------------------------------------------- the scheme
+
+
+def test_scheme_size_and_shape(scheme: ProgrammeScheme) -> None:
+    assert 120 <= len(scheme.concepts) <= 220
+    for concept in scheme.concepts.values():
+        assert concept.id.startswith(PROG) and concept.slug.isascii()
+        assert all(parent in scheme.concepts for parent in concept.broader)
+        for child in concept.narrower:
+            assert concept.id in scheme.concepts[child].broader
+    assert ProgrammeScheme.default() is scheme  # parsed once
+
+
+def test_scheme_hierarchy(scheme: ProgrammeScheme) -> None:
+    east_west = scheme.by_slug("dongxibu-xiezuo")
+    assert east_west.pref_label == "东西部协作"
+    for name in ("苏陕协作", "常安协作", "浙川东西部协作", "闽宁协作"):
+        assert east_west.id in scheme.ancestors(concept_of(scheme, name))
+    assert scheme.by_slug("xiezuo-dingdian").id in east_west.broader
+
+
+@pytest.mark.parametrize("variant", ["防返贫监测帮扶", "防止返贫动态监测和帮扶", "防返贫", "动态监测帮扶",
+                                     "“防止返贫监测帮扶”", "防止返貧動態監測和幫扶", "防止返贫动态监测和帮扶机制"])
+def test_alias_table(scheme: ProgrammeScheme, variant: str) -> None:
+    assert scheme.canonical(variant) == (PROG + "fangfanpin-jiance", "防止返贫动态监测和帮扶")
+
+
+@pytest.mark.parametrize(("a", "b"), [("两不愁、三保障", "两不愁三保障"), ("“一站式”结算", "一站式结算"),
+                                      ("先诊疗、后付费", "先诊疗后付费"), ("和美乡村", "宜居宜业和美乡村"),
+                                      ("帮扶车间", "扶贫车间"), ("五年过渡期", "5年过渡期")])
+def test_variants_are_one_concept(scheme: ProgrammeScheme, a: str, b: str) -> None:
+    assert concept_of(scheme, a) == concept_of(scheme, b)
+
+
+def test_similarity_merges_unlisted_variant(scheme: ProgrammeScheme) -> None:
+    # not a label of the scheme, but a close variant of 农村人居环境整治提升五年行动
+    assert "农村人居环境整治提升五年行动计划" not in scheme.aliases
+    assert scheme.canonical("农村人居环境整治提升五年行动计划")[1] == "农村人居环境整治提升五年行动"
+
+
+@pytest.mark.parametrize(("a", "b"), [("六必访", "六必查"), ("四个不摘", "四个不准"), ("一户一策", "一县一策"),
+                                      ("两个70%", "两个80%"), ("四化防止返贫监测体系", "五化防止返贫监测体系"),
+                                      ("乡村振兴示范村", "乡村振兴示范县")])
+def test_near_misses_never_merge(scheme: ProgrammeScheme, a: str, b: str) -> None:
+    assert near_miss(a, b)
+    assert link_discovered([a, b], scheme) == []
+
+
+@pytest.mark.parametrize(("a", "b"), [("扶贫领域腐败和作风问题专项治理", "扶贫领域腐败和作风问题专项整治"),
+                                      ("五年过渡期", "5年过渡期"), ("六必访", "六必访")])
+def test_not_near_misses(a: str, b: str) -> None:
+    assert not near_miss(a, b)
+
+
+def test_distinct_discovered_slogans_stay_apart(scheme: ProgrammeScheme) -> None:
+    for name in ("六必访", "六必查", "七不消"):
+        assert scheme.canonical(name) == (None, name)
+
+
+def test_threshold_is_the_measured_one(scheme: ProgrammeScheme) -> None:
+    assert scheme.threshold == SIMILARITY_THRESHOLD
+    source = (ROOT / "kg" / "programmes.py").read_text(encoding="utf-8")
+    assert f"#     {int(SIMILARITY_THRESHOLD)}" in source  # the measured row sits next to the constant
+
+
+# ---------------------------------------------------------------- programme mentions
+
+TEXT = (
+    "今年以来,某县聚焦守底线、抓发展、促振兴,坚持把防返贫作为头等大事,按照“六必访”“六必查”“七不消”要求,"
+    "落实“一户一策”帮扶措施,严格落实“四个不摘”要求,聚焦“五个确保”目标。县乡村振兴局组织驻村工作队开展集中排查。\n"
+    "一是强化易地扶贫搬迁后续扶持。扎实推进“4+2”农业产业振兴和特色优势产业三年倍增行动,建立“1433”防返贫监测帮扶推进机制,"
+    "落实领导联县、部门帮村、干部包户机制。二是推进宜居宜业和美乡村建设。实施人居环境整治百日攻坚专项行动,建设高标准农田1.2万亩。\n"
+    "（一）做好东西部协作和定点帮扶。深化苏陕协作,发展庭院经济。（二）健全完善的工作机制。\n"
+)
+
+
+def test_scheme_mentions(scheme: ProgrammeScheme) -> None:
+    mentions = find_programmes(TEXT, scheme)
+    for m in mentions:
+        assert TEXT[m.start:m.end] == m.surface
+    by_concept = {m.concept: m for m in reversed(mentions) if m.concept}  # first mention of each
+    assert by_concept[PROG + "fangfanpin-jiance"].surface == "防返贫"
+    # longest match: 易地扶贫搬迁后续扶持 is one programme, not 易地扶贫搬迁 + the rest
+    assert PROG + "yiqian-houxu" in by_concept and PROG + "yidi-banqian" not in by_concept
+    assert by_concept[PROG + "hemei-xiangcun"].label == "宜居宜业和美乡村"
+    assert by_concept[PROG + "gaobiaozhun-nongtian"].label == "高标准农田建设"
+    assert {PROG + "dongxibu-xiezuo", PROG + "dingdian-bangfu", PROG + "sushan"} <= set(by_concept)
+    assert by_concept[PROG + "yihu-yice"].discovered_by is None
+    # 乡村振兴局 is an agency (stop term), not a mention of 乡村振兴
+    assert not any(m.label == "乡村振兴" for m in mentions)
+
+
+def test_discovered_mentions(scheme: ProgrammeScheme) -> None:
+    found = {m.label: m for m in find_programmes(TEXT, scheme) if m.concept is None}
+    assert found["六必访"].discovered_by == QUOTED and found["六必查"].discovered_by == QUOTED
+    assert found["五个确保"].discovered_by == SLOGAN
+    assert "四个不摘" not in found  # a scheme programme, not a discovery
+    assert found["4+2农业产业振兴"].discovered_by == SLOGAN
+    assert found["特色优势产业三年倍增行动"].discovered_by == SUFFIX
+    assert "1433防返贫监测帮扶推进机制" in found
+    assert "领导联县、部门帮村、干部包户机制" in found
+    assert "人居环境整治百日攻坚专项行动" in found  # contains the scheme label 人居环境整治, names its own programme
+    assert not any("工作机制" in label for label in found)  # generic head, no programme
+    assert not any(label.startswith(("扎实", "推进", "建立", "实施")) for label in found)
+
+
+def test_unquoted_slogans_and_repeats(scheme: ProgrammeScheme) -> None:
+    text = "构建“三区同建”格局。恩阳区坚持三区同建,落实十必须、十不准,紧扣一个目标、两个重点、三大体系。"
+    found = [(m.label, m.discovered_by) for m in find_programmes(text, scheme) if m.concept is None]
+    assert found.count(("三区同建", QUOTED)) == 2
+    assert {("十必须", SLOGAN), ("十不准", SLOGAN), ("一个目标", SLOGAN), ("三大体系", SLOGAN)} <= set(found)
+
+
+def test_titles_and_sayings_are_not_programmes(scheme: ProgrammeScheme) -> None:
+    text = "该村被誉为“塞上江南”,荣获“文明村”称号,在“十四五”时期发挥“稳定器”作用,群众说“日子越过越好,心里甜”。"
+    assert [m for m in find_programmes(text, scheme) if m.concept is None] == []
+
+
+# ---------------------------------------------------------------- measures
+
+
+def test_measures(scheme: ProgrammeScheme) -> None:
+    mentions = find_programmes(TEXT, scheme)
+    measures = find_measures(TEXT, mentions)
+    texts = [m.text for m in measures]
+    assert any(t.startswith("一是强化易地扶贫搬迁后续扶持") and t.endswith("干部包户机制。") for t in texts)
+    assert any(t.startswith("二是推进宜居宜业和美乡村建设") and t.endswith("1.2万亩。") for t in texts)
+    assert any(t.startswith("（一）做好东西部协作") and t.endswith("庭院经济。") for t in texts)
+    for m in measures:
+        assert TEXT[m.start:m.end] == m.text and m.region is None
+    second = next(m for m in measures if m.text.startswith("二是"))
+    assert "宜居宜业和美乡村" in second.programmes and "高标准农田建设" in second.programmes
+    assert [m.index for m in measures] == list(range(len(measures)))
+
+
+def test_measure_markers() -> None:
+    text = "1.加强监测帮扶,守牢底线。\n2、发展特色产业增加收入。\n——坚持盯村抓户不放松。\n统一是重要的。\n(一)完善政策体系建设。"
+    measures = find_measures(text, [])
+    assert [m.text for m in measures] == ["1.加强监测帮扶,守牢底线。", "2、发展特色产业增加收入。",
+                                          "——坚持盯村抓户不放松。", "(一)完善政策体系建设。"]
+
+
+# ---------------------------------------------------------------- policy documents
+
+
+def test_policy_documents() -> None:
+    text = ("制定出台了《关于举全县之力实现整县脱贫的意见》和《整县脱贫实施方案》,印发"
+            "《甘肃省农村人居环境整治提升五年行动实施方案(2021-2025)》《某县2023年帮扶工作要点》"
+            "《某市乡村振兴规划（2022—2025年）》。")
+    docs = find_policy_documents(text)
+    assert [d.title for d in docs] == ["关于举全县之力实现整县脱贫的意见", "整县脱贫实施方案",
+                                      "甘肃省农村人居环境整治提升五年行动实施方案(2021-2025)",
+                                      "某县2023年帮扶工作要点", "某市乡村振兴规划（2022—2025年）"]
+    assert [d.years for d in docs] == [(), (), (2021, 2022, 2023, 2024, 2025), (2023,), (2022, 2023, 2024, 2025)]
+    assert all(text[d.start:d.end] == f"《{d.title}》" and d.issuer is None for d in docs)
+    assert title_years("二〇二三年工作要点") == (2023,)
+
+
+def test_policy_document_issuer_from_callable() -> None:
+    from kg.model import Region
+
+    gansu = Region("甘肃省", "province", "620000")
+    docs = find_policy_documents("《甘肃省健全防止返贫动态监测和帮扶机制工作指南》",
+                                 lambda title, start: gansu if title.startswith("甘肃省") else None)
+    assert docs[0].issuer == gansu
+
+
+# ---------------------------------------------------------------- cross-document links
+
+
+def test_link_discovered(scheme: ProgrammeScheme) -> None:
+    pairs = link_discovered(["两不愁、三保障", "两不愁三保障", "六必访", "六必查", "资金项目质效双提行动",
+                             "资金、项目质效双提行动", "三区同建", "三产融合"], scheme)
+    assert set(pairs) == {("两不愁、三保障", "两不愁三保障"), ("资金、项目质效双提行动", "资金项目质效双提行动")}
+
+
+# ---------------------------------------------------------------- queries
+
+Q = ROOT / "queries"
+KGO = "https://w3id.org/kg-rural/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def _store() -> ox.Store:
+    """A tiny graph in the shape the pipeline writes: scheme concept, discovered concepts merged by exactMatch."""
+    store = ox.Store()
+    store.load(path=str(ROOT / "ontology" / "programs.ttl"), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://w3id.org/kg-rural/id/graph/ontology"))
+    data = """
+    @prefix kgo: <https://w3id.org/kg-rural/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+    @prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> . @prefix ex: <http://ex/> .
+    ex:d1 a kgo:SourceDocument ; kgo:fileName "a.txt" .  ex:d2 a kgo:SourceDocument ; kgo:fileName "b.txt" .
+    ex:r1 rdfs:label "麦积区" ; kgo:adminCode "620503" .  ex:r2 rdfs:label "安康市" ; kgo:adminCode "610900" .
+    ex:p1 a kgo:Programme ; skos:prefLabel "两不愁、三保障"@zh ; kgo:discoveredBy "quoted" ;
+        skos:inScheme <https://w3id.org/kg-rural/id/scheme/programmes> ; skos:exactMatch ex:p2 .
+    ex:p2 a kgo:Programme ; skos:prefLabel "两不愁三保障"@zh ; kgo:discoveredBy "slogan" ;
+        skos:inScheme <https://w3id.org/kg-rural/id/scheme/programmes> ; skos:exactMatch ex:p1 .
+    ex:m1 a kgo:ProgrammeMention ; kgo:programme ex:p1 ; kgo:region ex:r1 ; prov:wasDerivedFrom ex:d1 .
+    ex:m2 a kgo:ProgrammeMention ; kgo:programme ex:p2 ; kgo:region ex:r2 ; prov:wasDerivedFrom ex:d2 .
+    ex:m3 a kgo:ProgrammeMention ; kgo:programme <https://w3id.org/kg-rural/id/program/dongxibu-xiezuo> ;
+        kgo:region ex:r1 ; prov:wasDerivedFrom ex:d1 .
+    ex:m4 a kgo:ProgrammeMention ; kgo:programme <https://w3id.org/kg-rural/id/program/dongxibu-xiezuo> ;
+        kgo:region ex:r2 ; prov:wasDerivedFrom ex:d2 .
+    ex:i a kgo:Indicator ; skos:prefLabel "风险消除率"@zh .  ex:u skos:prefLabel "%" .
+    ex:o1 a kgo:Observation ; kgo:indicator ex:i ; kgo:value 65.5 ; kgo:unit ex:u ; sdmx-dimension:refArea ex:r1 ;
+        sdmx-dimension:refPeriod "2022" ; kgo:quote "占监测对象的65.5%" ; prov:wasDerivedFrom ex:d1 .
+    ex:o2 a kgo:Observation ; kgo:indicator ex:i ; kgo:value 71.6 ; kgo:unit ex:u ; sdmx-dimension:refArea ex:r2 ;
+        sdmx-dimension:refPeriod "2023" ; kgo:quote "风险消除率71.6%" ; prov:wasDerivedFrom ex:d2 .
+    """
+    store.load(data.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("http://ex/g1"))
+    return store
+
+
+def _rows(store: ox.Store, name: str, **bindings: ox.Literal) -> tuple[list[str], list[list[str | None]]]:
+    result = store.query((Q / name).read_text(encoding="utf-8"), use_default_graph_as_union=True,
+                         substitutions={ox.Variable(k): v for k, v in bindings.items()})
+    columns = [v.value for v in result.variables]
+    return columns, [[None if s[c] is None else s[c].value for c in columns] for s in result]
+
+
+def test_programs_query() -> None:
+    columns, rows = _rows(_store(), "programs.rq")
+    assert columns == ["file", "program", "region"]
+    assert sorted(map(tuple, rows)) == [("a.txt", "东西部协作", "麦积区"), ("a.txt", "两不愁、三保障", "麦积区"),
+                                        ("b.txt", "东西部协作", "安康市"), ("b.txt", "两不愁、三保障", "安康市")]
+
+
+def test_programs_across_regions_query() -> None:
+    columns, rows = _rows(_store(), "programs-across-regions.rq")
+    assert columns == ["programme", "regionCount", "regions", "documents"]
+    assert {r[0]: (int(r[1]), int(r[3])) for r in rows} == {"东西部协作": (2, 2), "两不愁、三保障": (2, 2)}
+
+
+def test_indicator_by_region_query() -> None:
+    columns, rows = _rows(_store(), "indicator-by-region.rq", indicatorLabel=ox.Literal("风险消除率"))
+    assert columns == ["region", "regionCode", "period", "value", "unit", "file", "quote", "indicatorLabel"]
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [("安康市", "610900", "71.6", "%"), ("麦积区", "620503", "65.5", "%")]
+    assert _rows(_store(), "indicator-by-region.rq")[1] == []  # nothing bound, nothing returned
+
+
+# ---------------------------------------------------------------- real documents (skipped without ../shared)
+
+_RUBY = re.compile(r"\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
+
+
+def _simplified(text: str) -> str:
+    from opencc import OpenCC
+
+    return OpenCC("t2s").convert(_RUBY.sub("", text))
+
+
+@pytest.mark.shared
+def test_seed_programmes_shared_by_documents_are_one_concept(scheme: ProgrammeScheme) -> None:
+    """Each gold programme named by two or more seeds is one concept (or discovered label) found in all of them."""
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    if not seeds or not (SHARED / "gold").is_dir():
+        pytest.skip("../shared seeds not available")
+    found: dict[str, set[str]] = {}
+    where: dict[str, set[str]] = {}
+    for path in seeds:
+        mentions = find_programmes(_simplified(path.read_text(encoding="utf-8")), scheme)
+        keys = {m.concept or normalise_name(m.label) for m in mentions}
+        keys |= {a for m in mentions if m.concept for a in scheme.ancestors(m.concept)}  # 常安协作 ⊂ 东西部协作
+        found[path.stem] = keys
+        gold = json.loads((SHARED / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
+        for programme in gold["programs"]:
+            key = scheme.canonical(programme["name"])[0] or normalise_name(programme["name"])
+            where.setdefault(key, set()).add(path.stem)
+    shared = {key: docs for key, docs in where.items() if len(docs) >= 2}
+    assert len(shared) >= 20
+    missing = {key: sorted(doc for doc in docs if key not in found[doc]) for key, docs in shared.items()}
+    assert {k: v for k, v in missing.items() if v} == {}
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("term", ["防止返贫", "东西部协作", "和美乡村", "高标准农田", "千万工程", "以工代赈"])
+def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: str) -> None:
+    """Every 2026 provincial work report naming a programme links to the one concept (or a narrower one)."""
+    files = sorted((SHARED / "corpus").glob("*_gwr2026-*.csv"))
+    if not files:
+        pytest.skip("../shared corpus not available")
+    concept = concept_of(scheme, term)
+    naming = 0
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            csv.field_size_limit(1 << 24)
+            text = next(csv.DictReader(handle))["full_text"]
+        if term not in text:
+            continue
+        naming += 1
+        linked = {m.concept for m in find_programmes(text, scheme) if m.concept}
+        linked |= {a for c in linked for a in scheme.ancestors(c)}
+        assert concept in linked, path.name
+    assert naming >= 3

