@@ -28,13 +28,13 @@ PROGRAMME_BASE = "https://w3id.org/kg-rural/id/program/"
 
 # Minimum rapidfuzz `fuzz.ratio` (normalised Indel similarity, 0–100) for two programme names to be one
 # programme when the alias table does not know them.  Measured by scripts/measure_programme_threshold.py
-# on the scheme (194 concepts; positives: altLabel ↔ prefLabel of one concept, 448 pairs; negatives:
-# labels of distinct concepts, 204,766 pairs of which 29,351 near-miss), near-miss guard on:
+# on the scheme (194 concepts; positives: altLabel ↔ prefLabel of one concept, 446 pairs; negatives:
+# labels of distinct concepts, 203,488 pairs of which 29,306 near-miss), near-miss guard on:
 #   threshold  precision  recall  false merges (near-miss)
-#     75        0.801     0.547     61 (43)
-#     80        0.842     0.475     40 (28)
-#     85        0.922     0.212      8  (4)
-#     90        0.926     0.056      2  (2)
+#     75        0.802     0.545     60 (43)
+#     80        0.845     0.475     39 (28)
+#     85        0.922     0.211      8  (4)
+#     90        0.923     0.054      2  (2)
 # Precision is what matters: a false merge silently joins two programmes in every region, a missed merge
 # only leaves a variant unlinked (and the alias table already knows the common variants).  85 is the knee:
 # 80 → 85 cuts false merges five-fold, 85 → 90 loses three quarters of the recall for 6 fewer.  The false

@@ -7,7 +7,9 @@ are the ones a loose rule gets wrong.  Traditional-script labels are skipped: no
 to their Simplified label.  Prints precision / recall / false merges per threshold, with and without the
 near-miss guard, so the choice in kg/programmes.py can be checked after the scheme grows.
 
-    python scripts/measure_programme_threshold.py [--scheme ontology/programs.ttl]
+    PYTHONPATH=. python scripts/measure_programme_threshold.py [--scheme ontology/programs.ttl]
+
+(from the repository root; `PYTHONPATH` is not needed once the package is installed).
 """
 
 from __future__ import annotations
