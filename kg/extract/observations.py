@@ -133,6 +133,20 @@ class _Scoper:
                 best = cue
         return best
 
+    def finer_in_sentence(self, pos: int, para: Paragraph, region: Region) -> Region | None:
+        """A town or village inside the current region that the figure's sentence names before it:
+        the figure is about it (扶持滩歌镇…3村贫困户栽植乌龙头1000亩)."""
+        start = para.start
+        for i in range(pos - 1, para.start - 1, -1):
+            if self.text[i] in _SENTENCE_END:
+                start = i + 1
+                break
+        for m in self.mentions_in(start, pos):
+            if m.region.level in ("town", "village") and _rank(m.region) > _rank(region) \
+                    and _within(m.region, region) and not _in_list(self.text, m) and not _is_partner(self.text, m):
+                return m.region
+        return None
+
     def _closed_aside(self, start: int, pos: int) -> bool:
         """A cue inside a parenthesis that closes before the figure applies only inside it."""
         depth = 0
@@ -214,6 +228,9 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
             if clause_mentions and clause_mentions[0].start - clause_start <= 1 \
                     and not _in_list(text, clause_mentions[0]):
                 region = clause_mentions[0].region
+            else:
+                finer = scoper.finer_in_sentence(q.start, para, region)
+                region = finer or region
             cue = scoper.sentence_cue(q.start, para)
             if cue is not None and cue.within_frame and frame is not None and frame.period:
                 period = frame.period[:4]
