@@ -244,7 +244,7 @@ def project(store: KGStore, region: str | None = None, program: str | None = Non
 
 def _region_seeds(store: KGStore, g: nx.MultiDiGraph, name: str) -> set[str]:
     rows = store.query(SPARQL_PREFIXES + """
-        SELECT DISTINCT ?r WHERE { ?root a kgo:Region . { ?root rdfs:label ?name } UNION { ?root kgo:adminCode ?name }
+        SELECT DISTINCT ?r ?name WHERE { ?root a kgo:Region . { ?root rdfs:label ?name } UNION { ?root kgo:adminCode ?name }
                                    ?r kgo:partOf* ?root }""", {"name": name})
     seeds = {row["r"].value for row in rows} & set(g)
     if not seeds:
@@ -254,7 +254,7 @@ def _region_seeds(store: KGStore, g: nx.MultiDiGraph, name: str) -> set[str]:
 
 def _programme_seeds(store: KGStore, g: nx.MultiDiGraph, label: str) -> set[str]:
     rows = store.query(SPARQL_PREFIXES + """
-        SELECT DISTINCT ?p WHERE { { ?root skos:prefLabel ?l } UNION { ?root skos:altLabel ?l }
+        SELECT DISTINCT ?p ?label WHERE { { ?root skos:prefLabel ?l } UNION { ?root skos:altLabel ?l }
                                    FILTER(STR(?l) = ?label)
                                    ?p (skos:broader|^skos:narrower)* ?root }""", {"label": label})
     seeds = {row["p"].value for row in rows} & set(g)

@@ -62,10 +62,13 @@ def extract(doc: Document, resources: Resources | None = None) -> Extraction:
     for obs in observations:
         index = next((m.index for m in measures if m.start <= obs.quantity.start < m.end), None)
         located.append(replace(obs, measure_index=index) if index is not None else obs)
-    policies = [
-        p if p.issuer is not None else replace(p, issuer=None)
-        for p in find_policy_documents(doc.text)
-    ]
+
+    def issuer(title: str, _start: int) -> Region | None:
+        """The region a cited title opens with (《甘肃省…工作指南》 is issued by 甘肃省)."""
+        named = find_regions(title, res.gazetteer)
+        return named[0].region if named and named[0].start == 0 else None
+
+    policies = find_policy_documents(doc.text, issuer)
     return Extraction(
         document=doc,
         main_region=main,
