@@ -1,17 +1,28 @@
 """The build: read -> normalise -> extract -> map -> store, for many documents.
 
-`process_source` is a pure function from one SourceText to its graph (N-Triples), so the same
-function runs in local worker processes or as a map on a Dask cluster.  Documents stream through:
-memory does not grow with the corpus.  Unchanged documents (same content hash) are skipped before
-any work is done.
+`process_source` is a pure function from one SourceText to its graph (N-Quads), so the same function
+runs in local worker processes or as a map on a Dask cluster (kg.distributed).  Documents stream
+through a bounded window of in-flight work, so memory does not grow with the corpus.
+
+Work is skipped at three levels, cheapest first, so a rebuild of an unchanged corpus costs little more
+than listing its files:
+  1. a file whose size and mtime match the last build, and whose documents are all still in the
+     store with the content hash recorded then, is not read at all;
+  2. a document whose content hash (extractor version + key + text) matches the store is not extracted;
+  3. the reference (ontology) graph and the programme links are only rewritten when their inputs change.
+New documents are written with the bulk loader in batches; changed ones in one transaction each.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import multiprocessing
 import os
 import sys
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,19 +30,27 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from kg.model import ReadFailure, SourceText
-from kg.normalize import normalise
-from kg.read import ReadOptions, read_paths
+from kg.read import ReadError, ReadOptions, iter_files, read_file
 from kg.store import KGStore
-from kg.vocab import graph_iri
+from kg.vocab import KGO, graph_iri
+
+STATE_FORMAT = 1
+BULK_MIN_BYTES = 1 << 20  # below this a batch goes in one ordinary transaction (bulk loader setup costs more)
+BATCH_BYTES = 32 << 20  # N-Quads held before a bulk load: bounds the builder's memory
+CHUNK_CHARS = 100_000  # text per task sent to a worker: amortises IPC without hurting load balance
+RACY_NS = 2_000_000_000  # a file modified this close to the build may change again unseen within one mtime tick
+CONTENT_HASH = KGO.contentHash
+HASH_PREDICATE = f"<{CONTENT_HASH.value}>".encode()
 
 
 @dataclass(frozen=True)
 class DocResult:
     key: str
     graph: str
-    nquads: bytes
+    nquads: bytes  # the whole graph; its kgo:contentHash quads come last, from byte `hash_at` on
     quads: int
     observations: int
+    hash_at: int = -1  # -1: unknown, the writer looks for the hash quads itself
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,7 @@ class BuildSummary:
 def process_source(source: SourceText) -> DocResult | DocFailure:
     """One document from text to its graph; expected failures become DocFailure, never exceptions."""
     from kg.extract.pipeline import extract
+    from kg.normalize import normalise
     from kg.rdf import to_quads
 
     try:
@@ -67,8 +87,10 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
             return DocFailure(source.key, "no body text left after removing page chrome")
         extraction = extract(doc)
         quads = to_quads(extraction)
-        data = serialize(quads, format=RdfFormat.N_QUADS) or b""
-        return DocResult(source.key, graph_iri(source.key).value, data, len(quads), len(extraction.observations))
+        body = serialize([q for q in quads if q.predicate != CONTENT_HASH], format=RdfFormat.N_QUADS) or b""
+        tail = serialize([q for q in quads if q.predicate == CONTENT_HASH], format=RdfFormat.N_QUADS) or b""
+        return DocResult(source.key, graph_iri(source.key).value, body + tail, len(quads),
+                         len(extraction.observations), hash_at=len(body))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a build
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return DocFailure(source.key, f"extractor error {type(exc).__name__}: {exc} "
@@ -76,47 +98,178 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
 
 
 def _content_hash(source: SourceText) -> str:
+    """Same formula as kg.normalize writes into the graph (kgo:contentHash), so they can be compared."""
     from kg.normalize import EXTRACTOR_VERSION
-
-    import hashlib
 
     return hashlib.sha256((EXTRACTOR_VERSION + "\0" + source.key + "\0" + source.text).encode("utf-8")).hexdigest()
 
 
-Mapper = Callable[[Callable[[SourceText], DocResult | DocFailure], Iterable[SourceText]],
-                  Iterator[DocResult | DocFailure]]
+Result = DocResult | DocFailure
+Mapper = Callable[[Callable[[SourceText], Result], Iterable[SourceText]], Iterator[Result]]
 
 
-def local_mapper(jobs: int) -> Mapper:
-    """Ordered, streaming map over worker processes (or in-process with one job)."""
+def chunks(items: Iterable[SourceText], max_chars: int = CHUNK_CHARS) -> Iterator[list[SourceText]]:
+    """Group documents into tasks of about `max_chars` of text (one long document is a task alone)."""
+    chunk: list[SourceText] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.text)
+        if size >= max_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
-    def run(fn: Callable[[SourceText], DocResult | DocFailure],
-            items: Iterable[SourceText]) -> Iterator[DocResult | DocFailure]:
-        if jobs <= 1:
-            yield from map(fn, items)
+
+def map_chunk(fn: Callable[[SourceText], Result], chunk: list[SourceText]) -> list[Result]:
+    """Run `fn` over one task's documents (module level so worker processes can unpickle it)."""
+    return [fn(item) for item in chunk]
+
+
+def _nonempty(items: Iterable[SourceText]) -> Iterator[SourceText] | None:
+    """The items, or None when there are none: no worker pool is started for a no-op build."""
+    it = iter(items)
+    first = next(it, None)
+    return None if first is None else itertools.chain([first], it)
+
+
+def local_mapper(jobs: int, inflight: int | None = None) -> Mapper:
+    """Ordered, streaming map over worker processes (or in-process with one job).
+
+    At most `inflight` tasks (default 4 per worker) are queued or finished-but-unconsumed at any time:
+    `Pool.imap` would read the whole input ahead and hold every result the consumer has not taken yet,
+    so its memory grows with the corpus when the store writer is slower than the workers."""
+
+    def run(fn: Callable[[SourceText], Result], items: Iterable[SourceText]) -> Iterator[Result]:
+        todo = _nonempty(items)
+        if todo is None:
             return
-        ctx = multiprocessing.get_context("forkserver" if sys.platform != "darwin" else "spawn")
+        if jobs <= 1:
+            yield from map(fn, todo)
+            return
+        method = "forkserver" if sys.platform != "darwin" else "spawn"
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":  # workers fork from a server that has the extractors imported already
+            ctx.set_forkserver_preload(["kg.build", "kg.extract.pipeline", "kg.normalize", "kg.rdf"])
+        limit = inflight or 4 * jobs
         with ctx.Pool(jobs) as pool:
-            yield from pool.imap(fn, items, chunksize=2)
+            window: deque = deque()
+            for chunk in chunks(todo):
+                window.append(pool.apply_async(map_chunk, (fn, chunk)))
+                if len(window) >= limit:
+                    yield from window.popleft().get()
+            while window:
+                yield from window.popleft().get()
 
     return run
+
+
+def split_hash_quads(nquads: bytes) -> tuple[bytes, bytes]:
+    """(everything else, the kgo:contentHash quads) of an N-Quads text."""
+    if HASH_PREDICATE not in nquads:
+        return nquads, b""
+    body: list[bytes] = []
+    hashes: list[bytes] = []
+    for line in nquads.splitlines(keepends=True):
+        # the subject is an IRI or blank node and holds no space, so the predicate is the second field
+        parts = line.split(b" ", 2)
+        (hashes if len(parts) > 1 and parts[1] == HASH_PREDICATE else body).append(line)
+    return b"".join(body), b"".join(hashes)
+
+
+class _Writer:
+    """Writes document graphs: new ones batched through the bulk loader, changed ones one transaction each.
+
+    Crash safety of the bulk path: the bulk loader is not transactional, and a document graph counts as
+    complete only once its kgo:contentHash quad is stored (KGStore.documents).  So the hash quads are cut
+    out of each batch and written after the bulk load, in one ordinary transaction.  A crash during the
+    bulk load leaves graphs without a hash: the next build sees those documents as absent, finds their
+    graph present (`has_graph`) and replaces it in a transaction instead of adding to the leftovers.
+    """
+
+    def __init__(self, store: KGStore, batch_bytes: int = BATCH_BYTES) -> None:
+        self.store = store
+        self.batch_bytes = batch_bytes
+        self.body: list[bytes] = []
+        self.hashes: list[bytes] = []
+        self.size = 0
+
+    def put(self, result: DocResult, replace: bool) -> None:
+        if replace:
+            self.flush()
+            self.store.put_graph(result.graph, result.nquads, replace=True)
+            return
+        if result.hash_at >= 0:
+            body, hashes = result.nquads[:result.hash_at], result.nquads[result.hash_at:]
+        else:
+            body, hashes = split_hash_quads(result.nquads)
+        self.body.append(body)
+        self.hashes.append(hashes)
+        self.size += len(result.nquads)
+        if self.size >= self.batch_bytes:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.body:
+            return
+        body, hashes = b"".join(self.body), b"".join(self.hashes)
+        small = self.size < BULK_MIN_BYTES
+        self.body, self.hashes, self.size = [], [], 0
+        if small:
+            self.store.add_quads(body + hashes)  # one ordinary transaction, hashes included
+            return
+        self.store.bulk_put(body)
+        del body
+        self.store.add_quads(hashes)
+
+
+def _read_one(path: Path, name: str, options: ReadOptions) -> Iterator[SourceText | ReadFailure]:
+    """kg.read.read_paths for one already listed file (same checks, same one-line failures)."""
+    from kg.read import READABLE_SUFFIXES
+
+    if not path.exists():
+        yield ReadFailure(name, "no such file")
+        return
+    if path.suffix.lower() not in READABLE_SUFFIXES:
+        yield ReadFailure(name, f"unsupported file type '{path.suffix or '(none)'}'")
+        return
+    try:
+        yield from read_file(path, name, options)
+    except ReadError as exc:
+        yield ReadFailure(name, str(exc))
+    except OSError as exc:
+        yield ReadFailure(name, f"cannot open: {exc.strerror or exc}")
+
+
+def _signature(options: ReadOptions) -> str:
+    """What the recorded state depends on besides the files themselves."""
+    from kg.normalize import EXTRACTOR_VERSION
+
+    return f"{STATE_FORMAT}|{EXTRACTOR_VERSION}|{options.text_field or ''}"
 
 
 def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int | None = None,
           options: ReadOptions | None = None, mapper: Mapper | None = None,
           progress: Callable[[str], None] | None = None,
-          on_failure: Callable[[str, str], None] | None = None) -> BuildSummary:
+          on_failure: Callable[[str, str], None] | None = None,
+          batch_bytes: int = BATCH_BYTES) -> BuildSummary:
     """Bring the store in line with the documents under `paths`."""
-    from kg.rdf import ontology_quads
-
     summary = BuildSummary()
+    options = options or ReadOptions()
     jobs = jobs or os.cpu_count() or 1
     mapper = mapper or local_mapper(jobs)
-    reference = serialize(ontology_quads(), format=RdfFormat.N_QUADS) or b""
-    store.put_reference(reference)
+    signature = _signature(options)
+    old_state = store.read_state()
+    trusted = old_state.get("signature") == signature
+    old_files: dict = old_state.get("files", {}) if trusted else {}  # type: ignore[assignment]
+    files: dict[str, list] = {}
+    state: dict[str, object] = {"signature": signature, "files": files}
+    started_ns = time.time_ns()
+    wrote = _put_reference(store, old_state if trusted else {}, state)
     stored = store.documents()
     seen: set[str] = set()
-    pending_hash: dict[str, str] = {}
+    done: set[str] = set()
 
     def fail(key: str, reason: str) -> None:
         summary.failed += 1
@@ -124,44 +277,94 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
         if on_failure:
             on_failure(key, reason)
 
-    def todo() -> Iterator[SourceText]:
-        for item in read_paths(paths, options):
-            if isinstance(item, ReadFailure):
-                fail(item.file, item.reason)
-                continue
-            summary.read += 1
-            seen.add(item.key)
-            digest = _content_hash(item)
-            old = stored.get(item.key)
-            if old is not None and old.content_hash == digest:
-                summary.skipped += 1
-                if progress:
-                    progress(item.key)
-                continue
-            pending_hash[item.key] = digest
-            yield item
+    def skip(key: str) -> None:
+        summary.read += 1
+        summary.skipped += 1
+        seen.add(key)
+        if progress:
+            progress(key)
 
+    def todo() -> Iterator[SourceText]:
+        for path, name in iter_files(paths):
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            where = f"{path.resolve()}\0{name}"
+            old = old_files.get(where)
+            if (st is not None and old and old[0] == st.st_size and old[1] == st.st_mtime_ns
+                    and all(key in stored and stored[key].content_hash == digest
+                            for key, digest in old[2].items())):
+                files[where] = old
+                for key in old[2]:
+                    skip(key)
+                continue
+            keys: dict[str, str] = {}
+            for item in _read_one(path, name, options):
+                if isinstance(item, ReadFailure):
+                    fail(item.file, item.reason)
+                    continue
+                digest = _content_hash(item)
+                keys[item.key] = digest
+                known = stored.get(item.key)
+                if known is not None and known.content_hash == digest:
+                    skip(item.key)
+                    continue
+                summary.read += 1
+                seen.add(item.key)
+                yield item
+            if st is not None and keys and st.st_mtime_ns < started_ns - RACY_NS:
+                files[where] = [st.st_size, st.st_mtime_ns, keys]
+
+    writer = _Writer(store, batch_bytes)
     for result in mapper(process_source, todo()):
         if progress:
             progress(result.key)
         if isinstance(result, DocFailure):
             fail(result.key, result.reason)
             continue
-        store.put_graph(result.graph, result.nquads, replace=result.key in stored)
+        replace = result.key in stored or result.key in done or store.has_graph(result.graph)
+        writer.put(result, replace=replace)
+        done.add(result.key)
         summary.changed += 1
+    writer.flush()
     if prune:
         for key, doc in stored.items():
             if key not in seen:
                 store.remove_graph(doc.graph)
                 summary.removed += 1
-    if summary.changed or summary.removed:
-        link_programmes(store)
-    summary.quads = store.quad_count()
+    if summary.changed or summary.removed or not trusted or "links" not in old_state:
+        state["links"] = link_programmes(store, old_state.get("links") if trusted else None)
+    else:
+        state["links"] = old_state["links"]
+    wrote = wrote or summary.changed > 0 or summary.removed > 0
+    # an untouched store has the count the last build recorded (one writer at a time); counting is O(quads)
+    quads = old_state.get("quads") if trusted and not wrote else None
+    summary.quads = quads if isinstance(quads, int) else store.quad_count()
+    state["quads"] = summary.quads
+    store.write_state(state)
     return summary
 
 
-def link_programmes(store: KGStore) -> None:
-    """Merge variants of discovered programmes across documents (skos:exactMatch in a links graph)."""
+def _put_reference(store: KGStore, old_state: dict[str, object], state: dict[str, object]) -> bool:
+    """Write the ontology/reference graph unless it is unchanged since the last build; True if written."""
+    from kg.rdf import ontology_quads
+    from kg.vocab import ONTOLOGY_GRAPH
+
+    reference = serialize(ontology_quads(), format=RdfFormat.N_QUADS) or b""
+    digest = hashlib.sha256(reference).hexdigest()
+    state["reference"] = digest
+    if old_state.get("reference") == digest and store.has_graph(ONTOLOGY_GRAPH.value):
+        return False
+    store.put_reference(reference)
+    return True
+
+
+def link_programmes(store: KGStore, previous: object = None) -> str:
+    """Merge variants of discovered programmes across documents (skos:exactMatch in a links graph).
+
+    Returns a digest of the input (discovered labels and their concepts); when it equals `previous`
+    and the links graph exists, the O(labels²) comparison is skipped."""
     from kg.extract.programme_links import link_discovered
     from kg.programmes import ProgrammeScheme
     from kg.rdf import PROGRAMME_SCHEME
@@ -171,14 +374,18 @@ def link_programmes(store: KGStore) -> None:
         ?p <{SKOS.inScheme.value}> <{PROGRAMME_SCHEME.value}> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?label ;
            <https://w3id.org/kg-rural/ontology#discoveredBy> ?how }}""")
     by_label: dict[str, str] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r["label"] or "", r["p"] or "")):
         if row["label"] and row["p"]:
             by_label.setdefault(row["label"], row["p"])
-    pairs = link_discovered(sorted(by_label), ProgrammeScheme.default())
     graph = iri("graph", "programme-links").value
+    digest = hashlib.sha256("\n".join(f"{k}\t{v}" for k, v in sorted(by_label.items())).encode()).hexdigest()
+    if digest == previous and store.has_graph(graph):
+        return digest
+    pairs = link_discovered(sorted(by_label), ProgrammeScheme.default())
     lines = []
     for a, b in pairs:
         if a in by_label and b in by_label and a != b:
             lines.append(f"<{by_label[a]}> <{SKOS.exactMatch.value}> <{by_label[b]}> <{graph}> .")
             lines.append(f"<{by_label[b]}> <{SKOS.exactMatch.value}> <{by_label[a]}> <{graph}> .")
     store.put_graph(graph, "\n".join(sorted(set(lines))).encode(), replace=True)
+    return digest

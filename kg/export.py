@@ -317,13 +317,64 @@ def _for_xml(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+def layout(g: nx.MultiDiGraph, iterations: int = 80, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold positions (vectorised numpy, repulsion in row blocks to bound memory).
+
+    Computed at export time so the page opens at once: cytoscape's own force layout takes seconds for
+    a few hundred nodes in a browser without GPU, and far longer for thousands.  Empty if numpy is
+    missing; the page then falls back to a concentric layout."""
+    try:
+        import numpy as np
+    except ImportError:
+        return {}
+    nodes = list(g)
+    n = len(nodes)
+    if n == 0 or n > 8000:
+        return {}
+    iterations = iterations if n <= 1500 else iterations // 2
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = {(min(index[s], index[o]), max(index[s], index[o])) for s, o in g.edges() if s != o}
+    ei, ej = (np.array(side, dtype=np.int64) for side in zip(*sorted(pairs), strict=True)) if pairs else (
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2)).astype(np.float32)
+    k = np.float32(1.0 / np.sqrt(n))
+    temperature, block = 0.1, max(1, 2_000_000 // n)
+    for step in range(iterations):
+        disp = np.zeros_like(pos)
+        x, y = pos[:, 0], pos[:, 1]
+        for start in range(0, n, block):
+            dx = x[start:start + block, None] - x[None, :]
+            dy = y[start:start + block, None] - y[None, :]
+            weight = (k * k) / (dx * dx + dy * dy + np.float32(1e-6))
+            disp[start:start + block, 0] = (dx * weight).sum(1)
+            disp[start:start + block, 1] = (dy * weight).sum(1)
+        if len(ei):
+            d = pos[ei] - pos[ej]
+            force = d * (np.sqrt((d ** 2).sum(-1)) / k)[:, None]
+            np.add.at(disp, ei, -force)
+            np.add.at(disp, ej, force)
+        disp -= (pos - pos.mean(0)) * (2.0 * k * np.sqrt(n))  # gravity keeps small components close
+        length = np.maximum(np.sqrt((disp ** 2).sum(-1)), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        temperature = 0.1 * (1 - (step + 1) / (iterations + 1))
+    pos = (pos - pos.mean(0)) * (70.0 / k)
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos, strict=True)}
+
+
 def to_html(g: nx.MultiDiGraph, title: str = "kg explorer") -> str:
     """One self-contained page: the vendored cytoscape.js and the data inlined, nothing fetched."""
     library = STATIC / "cytoscape.min.js"
     if not library.is_file():
         raise ExportError(f"{library} is missing; run scripts/vendor_js.sh")
     js = library.read_text(encoding="utf-8")
-    data = json.dumps(to_cytoscape(g), ensure_ascii=False, separators=(",", ":"))
+    elements = to_cytoscape(g)
+    positions = layout(g)
+    for node, element in zip(g, elements["elements"]["nodes"], strict=True):
+        if node in positions:
+            x, y = positions[node]
+            element["position"] = {"x": x, "y": y}
+    data = json.dumps(elements, ensure_ascii=False, separators=(",", ":"))
     version_file = STATIC / "cytoscape.VERSION"
     version = version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "cytoscape"
     values = {"TITLE": html.escape(title), "LIBRARY_VERSION": html.escape(version),
@@ -371,7 +422,7 @@ def _write(output: Path | str | None, writer: Callable[[IO[bytes]], object]) -> 
         writer(out)
 
 
-_TEMPLATE = """<!DOCTYPE html>
+_TEMPLATE = r"""<!DOCTYPE html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
@@ -385,11 +436,11 @@ _TEMPLATE = """<!DOCTYPE html>
           "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
   html, body { margin: 0; height: 100%; font-family: var(--cjk); font-size: 14px; color: #222; }
   body { display: grid; grid-template-rows: auto 1fr; grid-template-columns: 1fr 360px; height: 100vh; }
-  header { grid-column: 1 / 3; display: flex; flex-wrap: wrap; gap: 12px; align-items: center;
+  header { grid-column: 1 / 3; display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center;
            padding: 6px 10px; border-bottom: 1px solid #ddd; background: #fafafa; }
   header h1 { font-size: 16px; margin: 0 8px 0 0; }
   #search { width: 220px; padding: 4px 6px; font: inherit; }
-  #types label { margin-right: 8px; white-space: nowrap; cursor: pointer; }
+  #types label { margin-right: 6px; font-size: 13px; white-space: nowrap; cursor: pointer; }
   #types .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 3px; }
   #cy { grid-column: 1; grid-row: 2; min-height: 0; }
   #facts { grid-column: 2; grid-row: 2; overflow: auto; border-left: 1px solid #ddd; padding: 8px 12px; }
@@ -412,6 +463,10 @@ _TEMPLATE = """<!DOCTYPE html>
   <h1>__TITLE__</h1>
   <input id="search" type="search" placeholder="搜索节点 / search…" autocomplete="off">
   <span id="types"></span>
+  <select id="layout" title="布局 layout">
+    <option value="preset">布局 layout: exported</option><option value="concentric">concentric</option>
+    <option value="breadthfirst">breadthfirst</option><option value="cose">cose (slow for big graphs)</option>
+  </select>
   <button id="fit" type="button">全图 fit</button>
   <span id="status"></span>
 </header>
@@ -432,11 +487,14 @@ _TEMPLATE = """<!DOCTYPE html>
   var CJK = getComputedStyle(document.documentElement).getPropertyValue("--cjk");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var n = data.elements.nodes.length;
-  var layout = n <= 1500
-    ? { name: "cose", animate: false, randomize: false, numIter: n > 600 ? 400 : 1000, nodeRepulsion: function () { return 8000; },
-        idealEdgeLength: function () { return 60; }, componentSpacing: 60, padding: 20 }
-    : { name: "concentric", animate: false, minNodeSpacing: 4, padding: 20,
-        concentric: function (node) { return node.degree(); }, levelWidth: function () { return 3; } };
+  var positioned = n > 0 && data.elements.nodes.every(function (x) { return x.position; });
+  var LAYOUTS = {
+    preset: { name: "preset", fit: true, padding: 20 },
+    cose: { name: "cose", animate: false, randomize: true, numIter: 300, padding: 20 },
+    concentric: { name: "concentric", animate: false, minNodeSpacing: 4, padding: 20,
+                  concentric: function (node) { return node.degree(); }, levelWidth: function () { return 3; } },
+    breadthfirst: { name: "breadthfirst", animate: false, padding: 20, spacingFactor: 0.8 }
+  };
   var cy = cytoscape({
     container: document.getElementById("cy"),
     elements: data.elements,
@@ -450,19 +508,22 @@ _TEMPLATE = """<!DOCTYPE html>
           "width": function (e) { return 10 + Math.min(30, 2 * Math.sqrt(e.degree())); },
           "height": function (e) { return 10 + Math.min(30, 2 * Math.sqrt(e.degree())); },
           "text-outline-color": "#fff", "text-outline-width": 1.5 } },
-      { selector: "node[type = 'region'], node[type = 'document']", style: { "font-size": 13, "font-weight": "bold" } },
+      { selector: "node[type = 'region'], node[type = 'document']", style: {
+          "font-size": 13, "font-weight": "bold", "min-zoomed-font-size": 0 } },
       { selector: "edge", style: { "width": 1, "line-color": "#ccc", "curve-style": "haystack", "opacity": 0.6 } },
       { selector: "edge[type = 'partOf'], edge[type = 'partnerOf']", style: {
           "width": 2, "line-color": "#7cb342", "curve-style": "bezier", "target-arrow-shape": "triangle",
           "target-arrow-color": "#7cb342" } },
       { selector: ".match", style: { "border-width": 3, "border-color": "#fdd835" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#d81b60", "font-size": 16, "z-index": 10 } },
-      { selector: ".faded", style: { "opacity": 0.12 } },
+      { selector: ".faded", style: { "opacity": 0.12, "text-opacity": 0 } },
       { selector: "edge.hl", style: { "line-color": "#d81b60", "opacity": 1, "width": 2 } }
     ],
-    layout: layout
+    layout: LAYOUTS[positioned ? "preset" : "concentric"]
   });
   window.cy = cy;
+  cy.ready(function () { cy.resize(); cy.fit(undefined, 20); });
+  window.addEventListener("resize", function () { cy.resize(); });
 
   // ---- type filter
   var hidden = {};
@@ -484,6 +545,9 @@ _TEMPLATE = """<!DOCTYPE html>
     types.appendChild(label);
   });
   document.getElementById("fit").addEventListener("click", function () { cy.fit(undefined, 20); });
+  var chooser = document.getElementById("layout");
+  if (!positioned) { chooser.value = "concentric"; chooser.options[0].disabled = true; }
+  chooser.addEventListener("change", function () { cy.layout(LAYOUTS[chooser.value]).run(); });
   document.getElementById("status").textContent = cy.nodes().length + " nodes · " + cy.edges().length + " edges";
 
   // ---- facts panel (built with textContent only: labels and quotes are data, never markup)
@@ -510,8 +574,12 @@ _TEMPLATE = """<!DOCTYPE html>
       var tr = el("tr");
       var first = el("td"); first.appendChild(link(otherEnd(e)));
       tr.appendChild(first);
-      tr.appendChild(el("td", (d.stated || d.value) + (d.stated ? "" : " " + (d.unit || "")) +
-                             (d.stated && d.unit ? " [" + d.value + " " + d.unit + "]" : "")));
+      var base = d.value + (d.unit ? " " + d.unit : "");
+      var shown = (d.qualifier && d.stated && d.stated.indexOf(d.qualifier) < 0 ? d.qualifier : "") + (d.stated || base);
+      if (d.stated && d.stated.replace(/[\s,]/g, "") !== (d.value + (d.unit || "")).replace(/\s/g, "")) {
+        shown += " [" + base + "]";
+      }
+      tr.appendChild(el("td", shown));
       tr.appendChild(el("td", d.period || ""));
       table.appendChild(tr);
       var qr = el("tr"); var qd = el("td"); qd.colSpan = 3;

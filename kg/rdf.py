@@ -218,8 +218,17 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         add((node, KGO.recipient, region_node(link.recipient)))
         add((region_iri(link.donor), KGO.partnerOf, region_iri(link.recipient)))
         if link.programme:
-            add((node, KGO.programme, programme_iri(link.programme, None)))
+            concept = next((m.concept for m in extraction.programmes if m.label == link.programme), None)
+            p = programme_iri(link.programme, concept)
+            add((node, KGO.programme, p))
             add((node, RDFS.label, _zh(link.programme)))
+            if concept is None and p.value not in seen_programmes:
+                seen_programmes.add(p.value)
+                share((p, RDF.type, KGO.Programme))
+                share((p, RDF.type, SKOS.Concept))
+                share((p, SKOS.prefLabel, _zh(link.programme)))
+                share((p, SKOS.inScheme, PROGRAMME_SCHEME))
+                share((p, KGO.discoveredBy, _lit("partnership")))
         add((node, KGO.quote, _lit(link.evidence.quote)))
         add((node, KGO.quoteStart, _int(link.evidence.start)))
         add((node, KGO.quoteEnd, _int(link.evidence.end)))

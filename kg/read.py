@@ -21,6 +21,10 @@ from kg.model import ReadFailure, SourceText
 TEXT_FIELDS = ("full_text", "fulltext", "text", "content", "body", "article", "正文", "内容", "全文", "文本")
 READABLE_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".csv", ".json", ".jsonl"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# One document (a file, a CSV row, a JSON object) above this is a dump, not a report: the largest real
+# report is ~100 KB, and extraction time grows faster than linearly with document length, so a 20 MB
+# text would stall a build for hours.  It is refused with a reason instead (containers may be larger).
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 _MAGIC = {
     b"\x89PNG": "PNG image",
@@ -79,8 +83,10 @@ def read_file(path: Path, name: str, options: ReadOptions) -> Iterator[SourceTex
         raise ReadError("empty file")
     if size > MAX_FILE_BYTES:
         raise ReadError(f"file too large ({size // 2**20} MiB > {MAX_FILE_BYTES // 2**20} MiB)")
-    text = decode(path.read_bytes())
     suffix = path.suffix.lower()
+    if size > MAX_DOCUMENT_BYTES and suffix not in (".csv", ".json", ".jsonl"):
+        raise ReadError(_too_large(size))
+    text = decode(path.read_bytes())
     if suffix == ".csv":
         yield from _csv_records(text, name, options)
     elif suffix in (".json", ".jsonl"):
@@ -91,6 +97,15 @@ def read_file(path: Path, name: str, options: ReadOptions) -> Iterator[SourceTex
         yield SourceText(file=name, text=text, media_type="text/markdown")
     else:
         yield SourceText(file=name, text=text, media_type="text/plain")
+
+
+def _too_large(size: int) -> str:
+    return (f"document too large ({size / 2**20:.1f} MiB; one document may hold at most "
+            f"{MAX_DOCUMENT_BYTES // 2**20} MiB): split it into several files")
+
+
+def _oversized(body: str) -> bool:
+    return len(body) * 3 > MAX_DOCUMENT_BYTES and len(body.encode("utf-8")) > MAX_DOCUMENT_BYTES
 
 
 def decode(data: bytes) -> str:
@@ -173,6 +188,9 @@ def _csv_records(text: str, name: str, options: ReadOptions) -> Iterator[SourceT
             if not body:
                 yield ReadFailure(f"{name}#{number}", f"row {number} has an empty '{field}' column")
                 continue
+            if _oversized(body):
+                yield ReadFailure(f"{name}#{number}", f"row {number}: {_too_large(len(body.encode('utf-8')))}")
+                continue
             meta = {k.strip().lstrip("\ufeff"): (v or "").strip() for k, v in row.items()
                     if k and k != field and isinstance(v, str)}
             yield SourceText(file=name, text=body, media_type="text/plain", part=str(number), metadata=meta)
@@ -203,6 +221,9 @@ def _json_records(text: str, name: str, lines: bool, options: ReadOptions) -> It
         raise ReadError("JSON holds no documents (no object with a text field such as "
                         f"{', '.join(TEXT_FIELDS[:4])}; choose one with --text-field)")
     for number, (body, meta) in enumerate(found, start=1):
+        if _oversized(body):
+            yield ReadFailure(f"{name}#{number}", f"item {number}: {_too_large(len(body.encode('utf-8')))}")
+            continue
         media = "text/html" if "<p" in body or "<br" in body else "text/plain"
         yield SourceText(file=name, text=body, media_type=media, part=str(number), metadata=meta)
 

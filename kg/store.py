@@ -19,10 +19,13 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
-from kg.vocab import ONTOLOGY_GRAPH, SPARQL_PREFIXES
+from kg.vocab import KGO, ONTOLOGY_GRAPH
 
 DEFAULT_STORE = Path("kg-store")
 LOCK_NAME = "kg-writer.lock"
+STATE_NAME = "kg-build-state.json"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SOURCE_DOCUMENT = KGO.SourceDocument
 
 
 class StoreError(Exception):
@@ -111,16 +114,31 @@ class KGStore:
 
     # --- documents ---------------------------------------------------------------------------------
     def documents(self) -> dict[str, StoredDocument]:
-        """Documents in the store by key, with their content hash (a graph without one is incomplete)."""
-        rows = self.store.query(
-            SPARQL_PREFIXES + """
-            SELECT ?g ?file ?part ?hash WHERE { GRAPH ?g {
-              ?d a kgo:SourceDocument ; kgo:fileName ?file ; kgo:contentHash ?hash .
-              OPTIONAL { ?d kgo:part ?part } } }""")
+        """Documents in the store by key, with their content hash (a graph without one is incomplete).
+
+        Three index scans joined in Python rather than one SPARQL join: this runs on every build,
+        including the no-op one, and is ~10x faster on thousands of documents."""
+        hashes: dict[tuple[object, object], str] = {}
+        for q in self.store.quads_for_pattern(None, KGO.contentHash, None, None):
+            if isinstance(q.graph_name, NamedNode) and isinstance(q.object, Literal):
+                hashes[(q.subject, q.graph_name)] = q.object.value
+        if not hashes:
+            return {}
+        files: dict[tuple[object, object], str] = {}
+        for q in self.store.quads_for_pattern(None, KGO.fileName, None, None):
+            if (q.subject, q.graph_name) in hashes:
+                files[(q.subject, q.graph_name)] = q.object.value
+        parts: dict[tuple[object, object], str] = {}
+        for q in self.store.quads_for_pattern(None, KGO.part, None, None):
+            if (q.subject, q.graph_name) in hashes:
+                parts[(q.subject, q.graph_name)] = q.object.value
+        typed = {(q.subject, q.graph_name) for q in self.store.quads_for_pattern(None, RDF_TYPE, SOURCE_DOCUMENT, None)}
         out: dict[str, StoredDocument] = {}
-        for row in rows:
-            key = row["file"].value if row["part"] is None else f"{row['file'].value}#{row['part'].value}"
-            out[key] = StoredDocument(key, row["g"].value, row["hash"].value)
+        for at, digest in hashes.items():
+            if at not in files or at not in typed:
+                continue
+            key = files[at] if at not in parts else f"{files[at]}#{parts[at]}"
+            out[key] = StoredDocument(key, at[1].value, digest)  # type: ignore[attr-defined]
         return out
 
     def put_graph(self, graph: str, nquads: bytes, replace: bool) -> None:
@@ -132,10 +150,46 @@ class KGStore:
         self.store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{\n{_as_insert_body(nquads)}\n}}")
 
     def bulk_put(self, nquads: bytes) -> None:
-        """Load many new graphs at once (bulk loader, no transaction: only for graphs not yet present;
-        a graph left half-written by a crash has no content hash and is rebuilt by the next build)."""
+        """Load many new graphs at once with the bulk loader (no transaction, several times faster).
+
+        Only for graphs not yet present.  The caller must leave every `kgo:contentHash` quad out of
+        `nquads` and write them afterwards with `add_quads` (see kg.build): a graph only counts as
+        complete once its hash is present, so a crash half-way through a bulk load leaves graphs that
+        the next build sees as absent, drops (`has_graph`) and writes again."""
         if nquads:
             self.store.bulk_load(nquads, format=RdfFormat.N_QUADS, lenient=True)
+
+    def add_quads(self, nquads: bytes) -> None:
+        """Add quads (of any graphs) in one transaction: all or none are written."""
+        if nquads:
+            self.store.load(nquads, format=RdfFormat.N_QUADS, lenient=True)
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether any quad of the named graph is stored (complete or left half-written by a crash)."""
+        return self.store.contains_named_graph(NamedNode(graph))
+
+    # --- build state -------------------------------------------------------------------------------
+    def read_state(self) -> dict[str, object]:
+        """What the last finished build recorded (per-file stat and keys, reference hash); {} if none.
+
+        A hint only: the builder checks it against the content hashes in the store before trusting it,
+        so a stale or foreign state file can cost time but never skip a document wrongly."""
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads((self.path / STATE_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_state(self, state: dict[str, object]) -> None:
+        """Replace the build state atomically (write then rename), inside the store folder so it goes
+        wherever the store goes (RocksDB ignores files it did not create)."""
+        if self.path is None or self.read_only:
+            return
+        tmp = self.path / (STATE_NAME + ".tmp")
+        tmp.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, self.path / STATE_NAME)
 
     def remove_graph(self, graph: str) -> None:
         self.store.update(f"DROP SILENT GRAPH <{graph}>")

@@ -25,6 +25,7 @@ _LEAD = re.compile(
     r"^(?:其中|同时|此外|另外|并且|并|还|共|共计|总计|合计|累计共|全年|年内|今年以来|今年|去年|目前|当前|已经|已|均|分别|先后|又|再|"
     r"截至目前|截至|截止|全[省市县区镇乡村州盟旗]|我[省市县区]|该[村镇县市区]|本[村镇县市区]|全体|通过|积极|扎实|持续|大力|累计(?=[\u4e00-\u9fff]{2,}))+")
 _TRAIL = re.compile(r"(?:达到|达|为|是|共计|共有|共|合计|总计|有|约|近|超过|逾|的|到|至|了|下降至|提高到|增加到|增至|降至|占比|占|比重|均|分别)+$")
+_BARE_CHANGE = re.compile(r"^(?:同比|比上年|比去年|较上年|较去年|年均|分别)*(?:增长|下降|提高|增加|减少|上升|降低)$")
 _DATE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年(?:度)?|\d{1,2}月(?:底|末|份)?|[上下]半年|以来|来)+")
 
 
@@ -167,9 +168,13 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return floor
 
 
-def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantity], para: Paragraph) -> tuple[str, int]:
+def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantity], para: Paragraph,
+               labels: list[str]) -> tuple[str, int]:
     """Short label of what is counted, from the words before the figure (or after it when the figure
-    opens the clause: 23个国家级…); returns the label and where the quote should start."""
+    opens the clause: 23个国家级…); a bare change word (增长 6%) takes the subject of the figure before
+    it in the sentence (一般公共预算收入增长); returns the label and where the quote should start."""
+    sentence_start = max([para.start] + [i + 1 for i in range(para.start, q.start) if text[i] in _SENTENCE_END])
+    earlier = [lab for prev, lab in zip(previous, labels, strict=True) if prev.start >= sentence_start]
     prefix_start = clause_start
     for prev in previous:  # 16户71人: the second figure shares the words before the first
         if clause_start <= prev.start < q.start:
@@ -184,6 +189,10 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
     label = _DATE_PREFIX.sub("", label)
     label = _TRAIL.sub("", label)
     quote_start = clause_start
+    if _BARE_CHANGE.match(label) and earlier:
+        return (earlier[-1] + label.replace("分别", ""))[-16:], quote_start
+    if len(label) < 2 and earlier:
+        return earlier[-1], quote_start
     if len(label) < 2:
         after = text[q.end:q.end + 24]
         m = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", after)
@@ -217,6 +226,7 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
         if new_frame is not None:
             frame = new_frame
         in_para: list[Quantity] = []
+        in_para_labels: list[str] = []
         while q_index < len(quantities) and quantities[q_index].start < para.end:
             q = quantities[q_index]
             q_index += 1
@@ -236,9 +246,10 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
                 period = frame.period[:4]
             else:
                 period = cue.period if cue else (frame.period if frame else None)
-            label, quote_start = _indicator(text, q, clause_start, in_para, para)
+            label, quote_start = _indicator(text, q, clause_start, in_para, para, in_para_labels)
             s, e = doc.source_span(quote_start, q.end)
             out.append(Observation(indicator=label, quantity=q, region=region, period=period,
                                    evidence=Evidence(quote=doc.source[s:e], start=s, end=e)))
             in_para.append(q)
+            in_para_labels.append(label)
     return out

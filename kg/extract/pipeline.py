@@ -14,7 +14,7 @@ from kg.extract.periods import infer_year
 from kg.extract.programmes import find_measures, find_policy_documents, find_programmes
 from kg.extract.regions import find_partnerships, find_regions, main_region
 from kg.gazetteer import Gazetteer
-from kg.model import Document, Extraction, Measure, Region, RegionMention
+from kg.model import Document, Extraction, Measure, Partnership, Region, RegionMention
 from kg.programmes import ProgrammeScheme
 from kg.units import UnitTable
 
@@ -77,5 +77,15 @@ def extract(doc: Document, resources: Resources | None = None) -> Extraction:
         programmes=programmes,
         measures=measures,
         policy_documents=policies,
-        partnerships=find_partnerships(doc, mentions, main),
+        partnerships=[_canonical_partnership(p, res.programmes) for p in find_partnerships(doc, mentions, main)],
     )
+
+
+def _canonical_partnership(link: Partnership, scheme: ProgrammeScheme) -> Partnership:
+    """Name a partnership's programme by the scheme's label; a bare generic word names none."""
+    if not link.programme:
+        return link
+    concept, label = scheme.canonical(link.programme)
+    if concept is None and len(label) <= 2:
+        return replace(link, programme=None)
+    return replace(link, programme=label)

@@ -1,0 +1,97 @@
+"""A small Python API for notebooks: `kg.open(store)`, then `.query()` or `.dataframe()`.
+
+    import kg
+    with kg.open("kg-store") as g:
+        rows = g.query("observations", region="麦积区")
+        df = g.dataframe("observations", indicator="风险消除率")
+
+A query is a named query (a file in queries/), a .rq path or literal SPARQL, as in `kg query`; keyword
+arguments bind query variables to typed RDF terms (never spliced into the text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyoxigraph import QueryBoolean, QueryTriples
+
+from kg.query import run
+from kg.store import DEFAULT_STORE, KGStore
+
+if TYPE_CHECKING:
+    import pandas
+
+
+class Graph:
+    """A read-only view of a store; safe to keep open while `kg build` writes it."""
+
+    def __init__(self, store: KGStore) -> None:
+        self._store = store
+
+    @property
+    def store(self) -> KGStore:
+        return self._store
+
+    def query(self, query: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (str; int/float/bool for such literals; None when unbound).
+        ASK gives [{"result": bool}]; CONSTRUCT gives subject/predicate/object rows."""
+        result = run(self._store, query, bindings)
+        if isinstance(result, QueryBoolean):
+            return [{"result": bool(result)}]
+        if isinstance(result, QueryTriples):
+            return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": _python(t.object)}
+                    for t in result]
+        names = [v.value for v in result.variables]
+        return [{n: _python(solution[n]) for n in names} for solution in result]
+
+    def dataframe(self, query: str, **bindings: Any) -> pandas.DataFrame:
+        """The rows of `query` as a pandas DataFrame (needs pandas: pip install 'kg[pandas]')."""
+        try:
+            import pandas
+        except ImportError as exc:
+            raise ImportError("Graph.dataframe needs pandas: pip install pandas (or 'kg[pandas]')") from exc
+        result = run(self._store, query, bindings)
+        if isinstance(result, QueryBoolean | QueryTriples):
+            return pandas.DataFrame(self.query(query, **bindings))
+        names = [v.value for v in result.variables]
+        return pandas.DataFrame([[_python(s[n]) for n in names] for s in result], columns=names)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Graph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<kg.Graph {self._store.path if self._store else 'closed'}>"
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+
+
+def _python(term: Any) -> Any:
+    """Integers, doubles and booleans become Python numbers; decimals stay exact text (for Decimal)."""
+    if term is None:
+        return None
+    datatype = getattr(term, "datatype", None)
+    if datatype is not None:
+        kind = datatype.value
+        if kind in _INTEGERS:
+            return int(term.value)
+        if kind in (_XSD + "double", _XSD + "float"):
+            return float(term.value)
+        if kind == _XSD + "boolean":
+            return term.value in ("true", "1")
+    return term.value
+
+
+def open(store: Path | str = DEFAULT_STORE) -> Graph:  # noqa: A001 - the API is kg.open(...)
+    """Open a store read-only."""
+    return Graph(KGStore.open(store, read_only=True))
