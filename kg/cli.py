@@ -92,7 +92,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import serve
 
-    return serve(args.store, host=args.host, port=args.port, timeout=args.timeout)
+    return serve(args.store, host=args.host, port=args.port, timeout=args.timeout, cors=args.cors)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -152,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=7878)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds")
+    s.add_argument("--cors", action="store_true", help="send CORS headers (for browser clients such as YASGUI)")
     s.set_defaults(func=cmd_serve)
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")

@@ -28,12 +28,14 @@ def oxigraph_binary() -> Path:
 
 
 def command(store_path: Path | str, host: str = "127.0.0.1", port: int = 7878,
-            timeout: float | None = 30.0) -> list[str]:
+            timeout: float | None = 30.0, cors: bool = False) -> list[str]:
     """The server command line; --timeout-s bounds each SPARQL query (whole seconds, at least 1)."""
     args = [str(oxigraph_binary()), "serve-read-only", "--location", str(store_path),
             "--bind", f"{host}:{port}", "--union-default-graph"]
     if timeout:
         args += ["--timeout-s", str(max(1, round(timeout)))]
+    if cors:
+        args.append("--cors")  # lets a browser page such as YASGUI query the endpoint
     return args
 
 
@@ -42,12 +44,13 @@ def endpoint(host: str, port: int) -> str:
     return f"http://{shown}:{port}/query"
 
 
-def serve(store_path: Path | str, host: str = "127.0.0.1", port: int = 7878, timeout: float | None = 30.0) -> int:
+def serve(store_path: Path | str, host: str = "127.0.0.1", port: int = 7878, timeout: float | None = 30.0,
+          cors: bool = False) -> int:
     """Run the server in the foreground until Ctrl-C or SIGTERM; returns its exit code."""
     store_path = Path(store_path)
     if not (store_path / "CURRENT").is_file():
         raise StoreError(f"no store at {store_path} (build one with `kg build PATH --store {store_path}`)")
-    args = command(store_path, host, port, timeout)
+    args = command(store_path, host, port, timeout, cors)
     print(f"SPARQL endpoint (read-only): {endpoint(host, port)}  ·  union default graph"
           f"{f'  ·  query timeout {max(1, round(timeout))} s' if timeout else ''}  ·  Ctrl-C stops",
           file=sys.stderr, flush=True)
