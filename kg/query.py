@@ -64,6 +64,10 @@ def run(store: KGStore, query: str, bindings: dict[str, object] | None = None) -
         return store.query(sparql, bindings)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    except (RuntimeError, ValueError) as exc:
+        names = ", ".join(sorted(bindings or {})) or "none"
+        raise QueryError(f"cannot run the query with bindings ({names}): {exc}; "
+                         "only variables in the SELECT clause can be bound") from exc
 
 
 def to_table(result: QuerySolutions) -> Table:

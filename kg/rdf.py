@@ -9,6 +9,7 @@ scheme live in the ontology graph.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,6 +174,7 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         share((ind, SKOS.inScheme, INDICATOR_SCHEME))
 
     seen_programmes: set[str] = set()
+    measure_starts = [m.start for m in extraction.measures]
     for n, mention in enumerate(extraction.programmes):
         p = programme_iri(mention.label, mention.concept)
         add((d, KGO.mentionsProgramme, p))
@@ -180,7 +182,7 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         add((node, RDF.type, KGO.ProgrammeMention))
         add((node, KGO.programme, p))
         add((node, PROV.wasDerivedFrom, d))
-        region = mention_region(extraction, mention.start)
+        region = mention_region(extraction, mention.start, measure_starts)
         if region is not None:
             add((node, KGO.region, region_node(region)))
         s, e = doc.source_span(mention.start, mention.end)
@@ -207,7 +209,7 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
             add((p, KGO.issuedBy, region_node(policy.issuer)))
         for year in policy.years:
             add((p, KGO.coversYear, Literal(str(year), datatype=XSD.gYear)))
-        region = mention_region(extraction, policy.start)
+        region = mention_region(extraction, policy.start, measure_starts)
         if region is not None:
             add((p, KGO.citedForRegion, region_node(region)))
 
@@ -238,10 +240,13 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
         Quad(s, p, o, VOCABULARY_GRAPH) for s, p, o in dict.fromkeys(shared)]
 
 
-def mention_region(extraction: Extraction, position: int) -> Region | None:
-    """The region a mention at `position` belongs to: the enclosing measure's, else the document's."""
-    for measure in extraction.measures:
-        if measure.start <= position < measure.end and measure.region is not None:
+def mention_region(extraction: Extraction, position: int, starts: list[int]) -> Region | None:
+    """The region a mention at `position` belongs to: the enclosing measure's, else the document's.
+    Measures are in text order and do not overlap, so a bisect over their `starts` finds the candidate."""
+    i = bisect.bisect_right(starts, position) - 1
+    if i >= 0:
+        measure = extraction.measures[i]
+        if position < measure.end and measure.region is not None:
             return measure.region
     return extraction.main_region
 

@@ -223,7 +223,10 @@ def to_term(value: object) -> NamedNode | Literal:
         return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     text = str(value)
     if text.startswith("<") and text.endswith(">") and " " not in text:
-        return NamedNode(text[1:-1])
+        try:
+            return NamedNode(text[1:-1])
+        except ValueError:
+            pass  # not a valid IRI: it can only be meant as a string
     return Literal(text)
 
 

@@ -62,9 +62,20 @@ PREFIXES = {
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF), (0x10000, 0x1FFFD), (0x20000, 0x2FFFD),
+            (0x30000, 0x3FFFD))
+
+
+def _iri_char(c: str) -> bool:
+    """Unreserved in an IRI path segment (RFC 3987 iunreserved): Chinese stays readable."""
+    if c.isascii():
+        return c.isalnum() or c in "-_.~"
+    return any(lo <= ord(c) <= hi for lo, hi in _UCSCHAR)
+
+
 def _segment(text: str) -> str:
-    """Percent-encode ASCII that is unsafe in a path segment; Chinese stays readable (IRIs allow it)."""
-    return "".join(c if ord(c) > 127 or c.isalnum() or c in "-_.~" else quote(c, safe="") for c in text)
+    """Percent-encode what an IRI path segment may not hold (spaces, '/', U+FFFD …)."""
+    return "".join(c if _iri_char(c) else quote(c, safe="") for c in text)
 
 
 def digest(text: str, length: int = 16) -> str:

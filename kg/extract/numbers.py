@@ -35,12 +35,17 @@ _NOUN_UNITS = {"人口": "人", "群众": "人", "劳动力": "人", "农民工"
 
 
 def parse_chinese_numeral(text: str) -> Decimal | None:
-    """一百二十 -> 120, 三万 -> 30000, 两千五百 -> 2500; None when it is not a well-formed numeral."""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    """一百二十 -> 120, 三万 -> 30000, 一千零一 -> 1001, 一亿五千万 -> 150000000; None when malformed."""
+    digits = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
     small = {"十": 10, "百": 100, "千": 1000}
     big = {"万": 10**4, "亿": 10**8}
-    total, section, number = 0, 0, None
+    total, section, number = 0, 0, None  # total: finished 亿 part; section: below the current big unit
+    wan = 0  # the 万 group inside the current 亿 group
     for char in text:
+        if char in "零〇":
+            if number is not None:
+                return None
+            continue  # a placeholder: 一千零一
         if char in digits:
             if number is not None:  # two digits in a row: not a plain numeral (e.g. 一二)
                 return None
@@ -48,15 +53,21 @@ def parse_chinese_numeral(text: str) -> Decimal | None:
         elif char in small:
             section += (1 if number is None else number) * small[char]
             number = None
-        elif char in big:
-            section += number or 0
-            if section == 0:
+        elif char == "万":
+            group = section + (number or 0)
+            if group == 0:
                 return None
-            total = (total + section) * big[char]
+            wan += group * big["万"]
             section, number = 0, None
+        elif char == "亿":
+            group = wan + section + (number or 0)
+            if group == 0:
+                return None
+            total = (total + group) * big["亿"]
+            wan, section, number = 0, 0, None
         else:
             return None
-    return Decimal(total + section + (number or 0))
+    return Decimal(total + wan + section + (number or 0))
 
 
 def parse_arabic(text: str) -> Decimal:
@@ -83,11 +94,13 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
 def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]:
     """Every quantity in `text`, in order, with offsets of the stated form (qualifiers included)."""
     units = units or UnitTable.default()
-    protected = _protected_spans(text)
+    protected = bytearray(len(text) + 1)
+    for a, b in _protected_spans(text):
+        protected[a:b] = b"\x01" * (b - a)
     out: list[Quantity] = []
     for m in _NUMBER.finditer(text):
         start, end = m.start(), m.end()
-        if any(a <= start < b for a, b in protected):
+        if protected[start]:
             continue
         before = text[max(0, start - 3):start]
         if before.endswith("第") or (before and (before[-1].isascii() and before[-1].isalpha())):

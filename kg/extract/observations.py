@@ -9,6 +9,7 @@ Period: the nearest time cue before the figure in its sentence; else the frame a
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -82,9 +83,14 @@ class _Scoper:
         self.main = main
         self.doc_year = int(doc.meta.date[:4]) if doc.meta.date else (doc.meta.inferred_year or infer_year(doc.text))
         self.cues = resolve_cues(doc.text, doc.meta.date, self.doc_year)
+        self._mention_starts = [m.start for m in mentions]
+        self._cue_starts = [c.start for c in self.cues]
 
     def mentions_in(self, start: int, end: int) -> list[RegionMention]:
-        return [m for m in self.mentions if start <= m.start < end]
+        """Mentions starting in [start, end) (mentions are in text order; bisect keeps long texts linear)."""
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end)
+        return self.mentions[lo:hi]
 
     def is_heading(self, para: Paragraph) -> Region | None:
         span = self.text[para.start:para.end]
@@ -112,8 +118,10 @@ class _Scoper:
         """今年以来 / 2023年以来 anywhere in the opening sentences, or 今年 / 去年 opening the paragraph."""
         end = para.first_sentence_end(self.text)
         second = Paragraph(min(end + 1, para.end), para.end).first_sentence_end(self.text)
-        for cue in self.cues:
-            if not cue.is_frame or not para.start <= cue.start < para.end:
+        lo = bisect.bisect_left(self._cue_starts, para.start)
+        hi = bisect.bisect_left(self._cue_starts, min(para.end, second + 1))
+        for cue in self.cues[lo:hi]:
+            if not cue.is_frame:
                 continue
             since = self.text[cue.end - 2:cue.end] == "以来" or self.text[cue.end - 1:cue.end] == "来"
             if cue.start < para.start + 20 or (since and cue.start < second):
@@ -127,8 +135,10 @@ class _Scoper:
                 sentence_start = i + 1
                 break
         best = None
-        for cue in self.cues:
-            if sentence_start <= cue.start and cue.end <= pos and not self._closed_aside(cue.end, pos):
+        lo = bisect.bisect_left(self._cue_starts, sentence_start)
+        hi = bisect.bisect_left(self._cue_starts, pos)
+        for cue in self.cues[lo:hi]:
+            if cue.end <= pos and not self._closed_aside(cue.end, pos):
                 if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame):
                     continue  # 截至目前，2022年审计反馈的27个问题: the year names the audit, the cut-off holds
                 best = cue
@@ -173,7 +183,11 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
     """Short label of what is counted, from the words before the figure (or after it when the figure
     opens the clause: 23个国家级…); a bare change word (增长 6%) takes the subject of the figure before
     it in the sentence (一般公共预算收入增长); returns the label and where the quote should start."""
-    sentence_start = max([para.start] + [i + 1 for i in range(para.start, q.start) if text[i] in _SENTENCE_END])
+    sentence_start = para.start
+    for i in range(q.start - 1, para.start - 1, -1):
+        if text[i] in _SENTENCE_END:
+            sentence_start = i + 1
+            break
     earlier = [lab for prev, lab in zip(previous, labels, strict=True) if prev.start >= sentence_start]
     prefix_start = clause_start
     for prev in previous:  # 16户71人: the second figure shares the words before the first
@@ -246,7 +260,9 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
                 period = frame.period[:4]
             else:
                 period = cue.period if cue else (frame.period if frame else None)
-            label, quote_start = _indicator(text, q, clause_start, in_para, para, in_para_labels)
+            label, quote_start = _indicator(text, q, clause_start, in_para[-24:], para, in_para_labels[-24:])
+            while quote_start < q.start and text[quote_start] in " \t\u3000":
+                quote_start += 1
             s, e = doc.source_span(quote_start, q.end)
             out.append(Observation(indicator=label, quantity=q, region=region, period=period,
                                    evidence=Evidence(quote=doc.source[s:e], start=s, end=e)))

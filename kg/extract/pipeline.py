@@ -6,6 +6,7 @@ none reaches back into reading or normalising.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -33,15 +34,15 @@ class Resources:
         return Resources(Gazetteer.default(), ProgrammeScheme.default(), UnitTable.default())
 
 
-def _region_at(mentions: list[RegionMention], main: Region | None, start: int, end: int) -> Region | None:
+def _region_at(mentions: list[RegionMention], starts: list[int], main: Region | None, start: int,
+               end: int) -> Region | None:
     """Most specific region named inside [start, end) that lies within the document's region."""
     best = None
-    for m in mentions:
-        if start <= m.start < end:
-            if main is not None and all(r.key != main.key for r in m.region.chain()):
-                continue
-            if best is None or len(m.region.chain()) > len(best.chain()):
-                best = m.region
+    for m in mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
+        if main is not None and all(r.key != main.key for r in m.region.chain()):
+            continue
+        if best is None or len(m.region.chain()) > len(best.chain()):
+            best = m.region
     return best or main
 
 
@@ -54,14 +55,18 @@ def extract(doc: Document, resources: Resources | None = None) -> Extraction:
     mentions = find_regions(doc.text, res.gazetteer)
     main = main_region(doc.text, mentions, title=doc.meta.title, publisher=doc.meta.publisher)
     programmes = find_programmes(doc.text, res.programmes)
+    mention_starts = [m.start for m in mentions]
     measures: list[Measure] = [
-        replace(m, region=_region_at(mentions, main, m.start, m.end)) for m in find_measures(doc.text, programmes)
+        replace(m, region=_region_at(mentions, mention_starts, main, m.start, m.end))
+        for m in find_measures(doc.text, programmes)
     ]
     observations = extract_observations(doc, mentions, main, res.units)
+    measure_starts = [m.start for m in measures]
     located = []
     for obs in observations:
-        index = next((m.index for m in measures if m.start <= obs.quantity.start < m.end), None)
-        located.append(replace(obs, measure_index=index) if index is not None else obs)
+        i = bisect.bisect_right(measure_starts, obs.quantity.start) - 1
+        inside = i >= 0 and obs.quantity.start < measures[i].end
+        located.append(replace(obs, measure_index=measures[i].index) if inside else obs)
 
     def issuer(title: str, _start: int) -> Region | None:
         """The region a cited title opens with (《甘肃省…工作指南》 is issued by 甘肃省)."""

@@ -9,6 +9,7 @@ becomes a scheme mention.  All offsets refer to the text passed in.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -250,10 +251,12 @@ def _discover(text: str, scheme_spans: Iterable[tuple[int, int]]) -> list[_Candi
     candidates = sorted({*_quoted_candidates(text), *_slogan_candidates(text), *_suffix_candidates(text, cover)},
                         key=lambda c: (c.start, -c.end, rank[c.rule]))
     kept: list[_Candidate] = []
+    reach = -1  # candidates come in start order, so a later one lies inside a kept one iff it ends by `reach`
     for cand in candidates:
-        if any(k.start <= cand.start and cand.end <= k.end for k in kept):
+        if cand.end <= reach:
             continue
         kept.append(cand)
+        reach = cand.end
     return kept
 
 
@@ -275,12 +278,20 @@ def find_programmes(text: str, scheme: ProgrammeScheme) -> list[ProgrammeMention
         if concept is not None:
             mentions.append(ProgrammeMention(scheme.pref_label(concept), text[s:e], s, e, concept))
 
+    scheme_spans.sort()
+    span_starts = [a for a, _, _ in scheme_spans]
+    by_concept: dict[str | None, list[tuple[int, int]]] = {}
+    for a, b, c in scheme_spans:
+        by_concept.setdefault(c, []).append((a, b))
+
     def inside_scheme_match(s: int, e: int) -> bool:
+        """Scheme matches never overlap, so only the last one starting at or before `s` can hold it."""
         while s < e and text[s] in _QUOTE_CHARS:
             s += 1
         while e > s and text[e - 1] in _QUOTE_CHARS:
             e -= 1
-        return any(a <= s and e <= b for a, b, _ in scheme_spans)
+        i = bisect.bisect_right(span_starts, s) - 1
+        return i >= 0 and e <= scheme_spans[i][1]
 
     discovered: dict[str, str] = {}  # display label -> rule, for the second pass
     for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans]):
@@ -288,7 +299,7 @@ def find_programmes(text: str, scheme: ProgrammeScheme) -> list[ProgrammeMention
             continue
         concept, label = scheme.canonical(cand.name)
         if concept is not None:
-            if not any(c == concept and a < cand.end and cand.start < b for a, b, c in scheme_spans):
+            if not any(a < cand.end and cand.start < b for a, b in by_concept.get(concept, ())):
                 mentions.append(ProgrammeMention(label, cand.name, cand.start, cand.end, concept))
             continue
         mentions.append(ProgrammeMention(label, cand.name, cand.start, cand.end, None, cand.rule))
@@ -308,13 +319,15 @@ def _repeats(text: str, view: _View, discovered: dict[str, str],
     if not len(automaton):
         return []
     automaton.make_automaton()
-    taken = [(m.start, m.end) for m in mentions]
+    taken = bytearray(len(text) + 1)  # positions already named by a mention (linear, whatever the length)
+    for m in mentions:
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     out: list[ProgrammeMention] = []
     for end, label in automaton.iter(view.text):
         s, e = view.span(end + 1 - len(label), end + 1)
-        if any(a < e and s < b for a, b in taken):
+        if any(taken[s:e]):
             continue
-        taken.append((s, e))
+        taken[s:e] = b"\x01" * (e - s)
         out.append(ProgrammeMention(label, text[s:e], s, e, None, discovered[label]))
     return out
 
@@ -349,8 +362,11 @@ def find_measures(text: str, programmes: list[ProgrammeMention]) -> list[Measure
             if end - start >= 6:
                 spans.append((start, end))
     measures: list[Measure] = []
+    ordered = sorted(programmes, key=lambda m: m.start)
+    programme_starts = [m.start for m in ordered]
     for index, (start, end) in enumerate(sorted(set(spans))):
-        labels = tuple(dict.fromkeys(m.label for m in programmes if start <= m.start and m.end <= end))
+        lo, hi = bisect.bisect_left(programme_starts, start), bisect.bisect_left(programme_starts, end)
+        labels = tuple(dict.fromkeys(m.label for m in ordered[lo:hi] if m.end <= end))
         measures.append(Measure(index, text[start:end], start, end, None, labels))
     return measures
 

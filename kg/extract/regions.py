@@ -10,6 +10,7 @@ county or town.  All character classes and keyword lists live in kg/data/region_
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -433,6 +434,7 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
 
     # R1: abbreviation pairs: 苏陕协作, 常安协作, 浙川东西部协作
     abbr_re = re.compile(rf"([\u4e00-\u9fff])([\u4e00-\u9fff])(?:东西部|扶贫)?(?:{'|'.join(coop)})")
+    mention_starts = [m.start for m in mentions]
     for s, e in _sentences(text):
         sentence = text[s:e]
         abbr_found = False
@@ -442,7 +444,8 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
             if donor and recipient and _province(donor) != _province(recipient):
                 add(donor, recipient, m.group(0), s, e)
                 abbr_found = True
-        in_sentence = [m for m in mentions if s <= m.start < e and m.region.code]
+        lo, hi = bisect.bisect_left(mention_starts, s), bisect.bisect_left(mention_starts, e)
+        in_sentence = [m for m in mentions[lo:hi] if m.region.code]
         # R2: "A、B(计划)援助 C / 我省 / 援甘"
         for m in re.finditer("|".join(give), sentence):
             verb_at = s + m.start()
