@@ -15,12 +15,27 @@ import html
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import yaml
 
 from kg.model import Document, DocumentMeta, OffsetMap, SourceText
 
-EXTRACTOR_VERSION = "1"  # bump when extraction changes, so a rebuild refreshes every document
+
+def _extractor_fingerprint() -> str:
+    """A digest of the code and knowledge that turn text into triples (kg/**/*.py, kg/data, ontology/):
+    when any of it changes, every document's content hash changes and a rebuild refreshes it."""
+    package = Path(__file__).resolve().parent
+    files = sorted([*package.rglob("*.py"), *(package / "data").glob("*"), *(package / "_resources").rglob("*.ttl"),
+                    *(package.parent / "ontology").glob("*.ttl")])
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+EXTRACTOR_VERSION = _extractor_fingerprint()
 
 Edit = tuple[int, int, str]
 
@@ -225,6 +240,8 @@ _FIELD = re.compile(
     r"|原文链接)\s*[:：]|$)")
 _LEADING_DATETIME = re.compile(rf"^\s*(?:[•·]\s*)?{_DATE}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
 _HEADER_ZONE_LINES = 15
+# "凉山州财政局 2023年4月20日": an issuing body and a date alone on a line (notices, letters)
+_ORG_DATE = re.compile(rf"^(?P<org>[\u4e00-\u9fff（）()·]{{2,30}}?)[\s,，]*(?P<date>{_DATE})\s*$")
 
 
 def iso_date(value: str | None) -> str | None:
@@ -244,6 +261,9 @@ def _header_fields(line: str) -> dict[str, str] | None:
     if len(line) > 160:
         return None
     fields: dict[str, str] = {}
+    org = _ORG_DATE.match(line)
+    if org and not _FIELD.search(line):
+        return {"发布机构": org.group("org"), "时间": org.group("date")}
     m = _LEADING_DATETIME.match(line)
     rest = line
     if m:

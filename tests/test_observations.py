@@ -64,3 +64,27 @@ def test_eval_on_the_seeds_meets_floors(seeds_store_path: Path, shared_dir: Path
     assert found / extracted >= 0.9
     assert sum(s.region_ok for s in scores) / found >= 0.9
     assert sum(s.period_ok for s in scores) / found >= 0.85
+
+
+def test_fund_notice_breakdown_by_county(tmp_path: Path) -> None:
+    """A notice lists an amount per county: each figure belongs to its county, the total to the issuer."""
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / "fund_notice.txt"], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+        (doc,) = list(store.rows((ROOT / "queries" / "documents.rq").read_text(encoding="utf-8")))
+    assert (doc["date"], doc["publisher"]) == ("2023-04-20", "凉山州财政局")
+    by_value = {r["value"]: r for r in rows}
+    assert by_value["1568000000"]["regionCode"] == "513400"
+    assert by_value["234000000"]["region"] == "昭觉县" and by_value["198000000"]["region"] == "布拖县"
+    assert by_value["234000000"]["indicator"] == by_value["1568000000"]["indicator"]
+    assert "0834" not in {r["value"] for r in rows}  # the phone number is no figure
+
+
+def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / "qa_handbook.txt"], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    by_value = {r["value"]: r for r in rows}
+    assert by_value["126000"]["period"] == "2022-12" and by_value["126000"]["region"] == "湖南省"
+    assert by_value["70.6"]["indicator"] == "风险消除率"
+    assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "现有监测户"

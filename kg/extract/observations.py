@@ -25,7 +25,11 @@ _CLAUSE_END = _SENTENCE_END + ",，、：:"
 _LEAD = re.compile(
     r"^(?:其中|同时|此外|另外|并且|并|还|共|共计|总计|合计|累计共|全年|年内|今年以来|今年|去年|目前|当前|已经|已|均|分别|先后|又|再|"
     r"截至目前|截至|截止|全[省市县区镇乡村州盟旗]|我[省市县区]|该[村镇县市区]|本[村镇县市区]|全体|通过|积极|扎实|持续|大力|累计(?=[\u4e00-\u9fff]{2,}))+")
-_TRAIL = re.compile(r"(?:达到|达|为|是|共计|共有|共|合计|总计|有|约|近|超过|逾|的|到|至|了|下降至|提高到|增加到|增至|降至|占比|占|比重|均|分别)+$")
+_TRAIL = re.compile(r"(?:达到|达|为|是|共计|共有|共|合计|总计|有|约|近|超过|逾|的|到|至|了|下降至|下降到|提高到|提高至|提升到|提升至|"
+                    r"增加到|增长到|增至|降至|降到|突破|稳定在|控制在|保持在|维持在|从|由|占比|占|均|分别|累计|不低于|不少于|不高于|"
+                    r"不超过|低于|高于|以上)+$")
+# "比重从17.9%提升到35.5%": the second figure is the same indicator as the first
+_CHANGE_TO = re.compile(r"^(?:的)?(?:提升|提高|增加|增长|下降|降低|减少|扩大|上升|升|降|增)?(?:到|至)$")
 _BARE_CHANGE = re.compile(r"^(?:同比|比上年|比去年|较上年|较去年|年均|分别)*(?:增长|下降|提高|增加|减少|上升|降低)$")
 _DATE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年(?:度)?|\d{1,2}月(?:底|末|份)?|[上下]半年|以来|来)+")
 
@@ -64,8 +68,22 @@ def _rank(region: Region) -> int:
     return LEVEL_RANK.get(region.level, 3)
 
 
-def _in_list(text: str, mention: RegionMention) -> bool:
-    """汉滨、紫阳、平利 … : a region inside an enumeration is not the subject."""
+def list_members(text: str, mentions: list[RegionMention]) -> frozenset[int]:
+    """Starts of places written as an enumeration of names (汉滨、紫阳、平利、白河4县区): such a place is
+    not the subject.  A breakdown (昭觉县2.34亿元、布拖县1.98亿元) is no enumeration of names."""
+    out: set[int] = set()
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if text[a.end:b.start] in ("、", "和", "及", "与", "，", ","):
+            out.update((a.start, b.start))
+    return frozenset(out)
+
+
+def _in_list(text: str, mention: RegionMention, members: frozenset[int] = frozenset()) -> bool:
+    """Inside an enumeration of places, or next to 、/和 without a figure of its own (领导联县、部门帮村)."""
+    if mention.start in members:
+        return True
+    if text[mention.end:mention.end + 1].isdigit():
+        return False  # a breakdown: 其中昭觉县2.34亿元、布拖县1.98亿元
     return text[mention.end:mention.end + 1] in "、和及与" or text[max(0, mention.start - 1):mention.start] in "、和及"
 
 
@@ -83,7 +101,12 @@ class _Scoper:
         self.main = main
         self.doc_year = int(doc.meta.date[:4]) if doc.meta.date else (doc.meta.inferred_year or infer_year(doc.text))
         self.cues = resolve_cues(doc.text, doc.meta.date, self.doc_year)
+        titles = bytearray(len(doc.text) + 1)  # places inside 《titles》 name the document, not the subject
+        for t in re.finditer(r"《[^《》\n]{0,120}》", doc.text):
+            titles[t.start():t.end()] = b"\x01" * (t.end() - t.start())
+        self.mentions = mentions = [m for m in mentions if not titles[m.start]]
         self._mention_starts = [m.start for m in mentions]
+        self.members = list_members(doc.text, mentions)
         self._cue_starts = [c.start for c in self.cues]
 
     def mentions_in(self, start: int, end: int) -> list[RegionMention]:
@@ -106,8 +129,9 @@ class _Scoper:
         scope = section or self.main
         best: Region | None = None
         for m in self.mentions_in(para.start, end):
-            if _in_list(self.text, m) or _is_partner(self.text, m):
-                continue
+            if _in_list(self.text, m, self.members) or _is_partner(self.text, m) \
+                    or self.text[m.end:m.end + 1].isdigit():
+                continue  # 昭觉县2.34亿元: a per-region breakdown, not what the paragraph is about
             if not (_within(m.region, scope) or _within(m.region, self.main)):
                 continue
             if best is None or _rank(m.region) > _rank(best):
@@ -139,7 +163,8 @@ class _Scoper:
         hi = bisect.bisect_left(self._cue_starts, pos)
         for cue in self.cues[lo:hi]:
             if cue.end <= pos and not self._closed_aside(cue.end, pos):
-                if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame):
+                if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame) \
+                        and not self._opens_aside(best.end, cue.start):
                     continue  # 截至目前，2022年审计反馈的27个问题: the year names the audit, the cut-off holds
                 best = cue
         return best
@@ -154,9 +179,20 @@ class _Scoper:
                 break
         for m in self.mentions_in(start, pos):
             if m.region.level in ("town", "village") and _rank(m.region) > _rank(region) \
-                    and _within(m.region, region) and not _in_list(self.text, m) and not _is_partner(self.text, m):
+                    and _within(m.region, region) and not _in_list(self.text, m, self.members) \
+                    and not _is_partner(self.text, m):
                 return m.region
         return None
+
+    def _opens_aside(self, start: int, pos: int) -> bool:
+        """A parenthesis opened between two cues and still open: the later cue rules inside it."""
+        depth = 0
+        for c in self.text[start:pos]:
+            if c in "(（":
+                depth += 1
+            elif c in ")）" and depth:
+                depth -= 1
+        return depth > 0
 
     def _closed_aside(self, start: int, pos: int) -> bool:
         """A cue inside a parenthesis that closes before the figure applies only inside it."""
@@ -171,6 +207,25 @@ class _Scoper:
         return False
 
 
+_SUBJECT_LEAD = re.compile(r"(?:其中|在|全|对|向|为)?")
+
+
+def _clause_subject(text: str, mentions: list[RegionMention], clause_start: int,
+                    members: frozenset[int]) -> RegionMention | None:
+    """A clause that opens with a place (其中昭觉县2.34亿元, 湘西州花垣县十八洞村现有…) is about it: the
+    most specific of the places written back to back at its start."""
+    if not mentions:
+        return None
+    lead = _SUBJECT_LEAD.match(text, clause_start)
+    pos = lead.end() if lead else clause_start
+    subject = None
+    for m in mentions:
+        if m.start != pos or _in_list(text, m, members):
+            break
+        subject, pos = m, m.end
+    return subject
+
+
 def _clause_start(text: str, pos: int, floor: int) -> int:
     for i in range(pos - 1, floor - 1, -1):
         if text[i] in _CLAUSE_END:
@@ -179,7 +234,7 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantity], para: Paragraph,
-               labels: list[str]) -> tuple[str, int]:
+               labels: list[str], region_spans: list[RegionMention]) -> tuple[str, int]:
     """Short label of what is counted, from the words before the figure (or after it when the figure
     opens the clause: 23个国家级…); a bare change word (增长 6%) takes the subject of the figure before
     it in the sentence (一般公共预算收入增长); returns the label and where the quote should start."""
@@ -197,6 +252,12 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
     for prev in previous:
         if clause_start <= prev.start and prev.end <= q.start:
             raw = raw.replace(text[prev.start:prev.end], "")
+    last = previous[-1] if previous and labels and previous[-1].start >= clause_start else None
+    if last is not None and _CHANGE_TO.match(text[last.end:q.start].strip()):
+        return labels[-1], clause_start
+    for m in region_spans:
+        if clause_start <= m.start and m.end <= q.start:
+            raw = raw.replace(text[m.start:m.end], "", 1)
     label = re.sub(r"[“”\"'‘’《》()（）\s]", "", raw)
     label = _DATE_PREFIX.sub("", label)
     label = _LEAD.sub("", label)
@@ -205,7 +266,9 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
     quote_start = clause_start
     if _BARE_CHANGE.match(label) and earlier:
         return (earlier[-1] + label.replace("分别", ""))[-16:], quote_start
-    if len(label) < 2 and earlier:
+    bare = not re.sub(r"[、,，;；\s]", "", text[clause_start:q.start]) or (
+        bool(region_spans) and not _LEAD.sub("", label))  # 其中昭觉县2.34亿元: the amount named before
+    if len(label) < 2 and earlier and (bare or any(clause_start <= p.start for p in previous[-1:])):
         return earlier[-1], quote_start
     if len(label) < 2:
         after = text[q.end:q.end + 24]
@@ -213,9 +276,9 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
         label = _TRAIL.sub("", m.group(0)) if m else ""
         quote_start = q.start
     if len(label) > 14:
-        label = label[-14:]
-        cut = text.rfind(label[:2], clause_start, q.start)
-        quote_start = cut if cut >= 0 else quote_start
+        # keep the head noun phrase: what follows the last linking word, else the last 14 characters
+        linked = re.search(r"(?:的|为|是|对|在|把|将|以|和|与|及)([^的为是对在把将以和与及]{4,14})$", label)
+        label = linked.group(1) if linked else label[-14:]
     return label or "未命名指标", quote_start
 
 
@@ -248,10 +311,10 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
                 continue
             clause_start = _clause_start(text, q.start, para.start)
             region = para_region or section_region or main or CHINA
-            clause_mentions = scoper.mentions_in(clause_start, q.start)
-            if clause_mentions and clause_mentions[0].start - clause_start <= 1 \
-                    and not _in_list(text, clause_mentions[0]):
-                region = clause_mentions[0].region
+            subject = _clause_subject(text, scoper.mentions_in(clause_start, q.start), clause_start,
+                                      scoper.members)
+            if subject is not None:
+                region = subject.region
             else:
                 finer = scoper.finer_in_sentence(q.start, para, region)
                 region = finer or region
@@ -260,7 +323,8 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
                 period = frame.period[:4]
             else:
                 period = cue.period if cue else (frame.period if frame else None)
-            label, quote_start = _indicator(text, q, clause_start, in_para[-24:], para, in_para_labels[-24:])
+            label, quote_start = _indicator(text, q, clause_start, in_para[-24:], para, in_para_labels[-24:],
+                                            scoper.mentions_in(clause_start, q.start))
             while quote_start < q.start and text[quote_start] in " \t\u3000":
                 quote_start += 1
             s, e = doc.source_span(quote_start, q.end)

@@ -46,6 +46,20 @@ def _region_at(mentions: list[RegionMention], starts: list[int], main: Region | 
     return best or main
 
 
+def _publisher_region(doc: Document, gazetteer: Gazetteer, main: Region | None) -> Region | None:
+    """A title without a place leaves the publisher to say whose document it is (凉山州财政局): its
+    region wins over a place merely named in the body, unless that place lies within it."""
+    if not doc.meta.publisher or (doc.meta.title and find_regions(doc.meta.title, gazetteer)):
+        return main
+    named = find_regions(doc.meta.publisher, gazetteer)
+    if not named or named[0].start != 0:
+        return main
+    publisher = named[0].region
+    if main is not None and any(r.key == publisher.key for r in main.chain()):
+        return main
+    return publisher
+
+
 def extract(doc: Document, resources: Resources | None = None) -> Extraction:
     res = resources or Resources.default()
     if doc.meta.date is None and doc.meta.inferred_year is None:
@@ -54,6 +68,7 @@ def extract(doc: Document, resources: Resources | None = None) -> Extraction:
             doc = replace(doc, meta=replace(doc.meta, inferred_year=year))
     mentions = find_regions(doc.text, res.gazetteer)
     main = main_region(doc.text, mentions, title=doc.meta.title, publisher=doc.meta.publisher)
+    main = _publisher_region(doc, res.gazetteer, main)
     programmes = find_programmes(doc.text, res.programmes)
     mention_starts = [m.start for m in mentions]
     measures: list[Measure] = [
