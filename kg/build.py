@@ -30,7 +30,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from kg.model import ReadFailure, SourceText
-from kg.read import ReadError, ReadOptions, iter_files, read_file
+from kg.read import ReadOptions, iter_files, read_one
 from kg.store import KGStore
 from kg.vocab import KGO, graph_iri
 
@@ -179,7 +179,8 @@ def split_hash_quads(nquads: bytes) -> tuple[bytes, bytes]:
 
 
 class _Writer:
-    """Writes document graphs: new ones batched through the bulk loader, changed ones one transaction each.
+    """Writes document graphs: new ones batched through the bulk loader, changed ones one transaction each
+    (batching replacements into one SPARQL update was measured slower: 18.8 s against 14.1 s for 551).
 
     Crash safety of the bulk path: the bulk loader is not transactional, and a document graph counts as
     complete only once its kgo:contentHash quad is stored (KGStore.documents).  So the hash quads are cut
@@ -222,24 +223,6 @@ class _Writer:
         self.store.bulk_put(body)
         del body
         self.store.add_quads(hashes)
-
-
-def _read_one(path: Path, name: str, options: ReadOptions) -> Iterator[SourceText | ReadFailure]:
-    """kg.read.read_paths for one already listed file (same checks, same one-line failures)."""
-    from kg.read import READABLE_SUFFIXES
-
-    if not path.exists():
-        yield ReadFailure(name, "no such file")
-        return
-    if path.suffix.lower() not in READABLE_SUFFIXES:
-        yield ReadFailure(name, f"unsupported file type '{path.suffix or '(none)'}'")
-        return
-    try:
-        yield from read_file(path, name, options)
-    except ReadError as exc:
-        yield ReadFailure(name, str(exc))
-    except OSError as exc:
-        yield ReadFailure(name, f"cannot open: {exc.strerror or exc}")
 
 
 def _signature(options: ReadOptions) -> str:
@@ -300,7 +283,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                     skip(key)
                 continue
             keys: dict[str, str] = {}
-            for item in _read_one(path, name, options):
+            for item in read_one(path, name, options):
                 if isinstance(item, ReadFailure):
                     fail(item.file, item.reason)
                     continue

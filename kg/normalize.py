@@ -102,8 +102,11 @@ def _t2s_edits(text: str) -> list[Edit]:
     return edits
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def han_count(text: str) -> int:
-    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return len(_HAN.findall(text))
 
 
 def detect_script(original: str, simplified: str) -> str:

@@ -105,6 +105,7 @@ def _number(run: str) -> str:
     return str(total + digit) + percent
 
 
+@functools.lru_cache(maxsize=65536)
 def numerals(name: str) -> tuple[str, ...]:
     """The numbers written in a name (一户一策 → 1, 1; 两个70% → 2, 70%): other numbers, other programme."""
     return tuple(_number(run) for run in _NUMERALS.findall(name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,18 +64,23 @@ def read_paths(paths: Iterable[Path], options: ReadOptions | None = None) -> Ite
     """Read every document under `paths`; unreadable files become ReadFailure records, never exceptions."""
     options = options or ReadOptions()
     for path, name in iter_files(paths):
-        if not path.exists():
-            yield ReadFailure(name, "no such file")
-            continue
-        if path.suffix.lower() not in READABLE_SUFFIXES:
-            yield ReadFailure(name, f"unsupported file type '{path.suffix or '(none)'}'")
-            continue
-        try:
-            yield from read_file(path, name, options)
-        except ReadError as exc:
-            yield ReadFailure(name, str(exc))
-        except OSError as exc:
-            yield ReadFailure(name, f"cannot open: {exc.strerror or exc}")
+        yield from read_one(path, name, options)
+
+
+def read_one(path: Path, name: str, options: ReadOptions) -> Iterator[SourceText | ReadFailure]:
+    """The documents of one listed file, or one-line failures (never an exception)."""
+    if not path.exists():
+        yield ReadFailure(name, "no such file")
+        return
+    if path.suffix.lower() not in READABLE_SUFFIXES:
+        yield ReadFailure(name, f"unsupported file type '{path.suffix or '(none)'}'")
+        return
+    try:
+        yield from read_file(path, name, options)
+    except ReadError as exc:
+        yield ReadFailure(name, str(exc))
+    except OSError as exc:
+        yield ReadFailure(name, f"cannot open: {exc.strerror or exc}")
 
 
 def read_file(path: Path, name: str, options: ReadOptions) -> Iterator[SourceText | ReadFailure]:
@@ -149,12 +155,13 @@ def decode(data: bytes) -> str:
     return _clean(text)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
 def _clean(text: str) -> str:
     """NUL bytes and other C0 controls (except tab/newline) never carry meaning in these documents."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(ord(c) < 32 and c not in "\n\t" for c in text[:100000]) or "\x00" in text:
-        text = "".join(c for c in text if ord(c) >= 32 or c in "\n\t")
-    return text
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 # --- CSV ---------------------------------------------------------------------------------------------

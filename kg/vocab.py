@@ -7,6 +7,7 @@ so building the same input twice gives the same IRIs.
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
@@ -21,7 +22,9 @@ class Namespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return NamedNode(self.base + name)
+        node = NamedNode(self.base + name)
+        setattr(self, name, node)  # terms are immutable: mint each once
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self.base + name)
@@ -73,8 +76,13 @@ def _iri_char(c: str) -> bool:
     return any(lo <= ord(c) <= hi for lo, hi in _UCSCHAR)
 
 
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9\-_.~\u4e00-\u9fff]*")
+
+
 def _segment(text: str) -> str:
     """Percent-encode what an IRI path segment may not hold (spaces, '/', U+FFFD …)."""
+    if _SAFE_SEGMENT.fullmatch(text):
+        return text  # the common case: ASCII word characters and CJK ideographs
     return "".join(c if _iri_char(c) else quote(c, safe="") for c in text)
 
 

@@ -7,6 +7,7 @@ similarity rule of kg.programmes (threshold, near-miss guard: 六必访 and 六�
 
 from __future__ import annotations
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from kg.programmes import ProgrammeScheme, near_miss, normalise_name, strip_generic_tail
@@ -18,11 +19,17 @@ def link_discovered(labels: list[str], scheme: ProgrammeScheme) -> list[tuple[st
     keys = [strip_generic_tail(normalise_name(label)) for label in distinct]
     if not distinct:
         return []
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=scheme.threshold)
-    pairs: list[tuple[str, str]] = []
-    for i in range(len(distinct)):
-        for j in range(i + 1, len(distinct)):
-            same_key = keys[i] == keys[j]
-            if same_key or (scores[i, j] >= scheme.threshold and not near_miss(keys[i], keys[j])):
-                pairs.append((distinct[i], distinct[j]))
-    return pairs
+    # all-pairs similarity in rapidfuzz's C++ (both cores), then the Python rule on candidates only
+    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=scheme.threshold, dtype=np.uint8,
+                           workers=-1)
+    rows, cols = np.nonzero(np.triu(scores >= scheme.threshold, 1))
+    pairs: set[tuple[str, str]] = set()
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if keys[i] == keys[j] or not near_miss(keys[i], keys[j]):
+            pairs.add((distinct[i], distinct[j]))
+    by_key: dict[str, list[str]] = {}
+    for label, key in zip(distinct, keys, strict=True):  # same key: one programme (even if the score is low)
+        by_key.setdefault(key, []).append(label)
+    for group in by_key.values():
+        pairs.update((a, b) for n, a in enumerate(group) for b in group[n + 1:])
+    return sorted(pairs)
