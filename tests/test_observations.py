@@ -88,3 +88,14 @@ def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
     assert by_value["126000"]["period"] == "2022-12" and by_value["126000"]["region"] == "湖南省"
     assert by_value["70.6"]["indicator"] == "风险消除率"
     assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "现有监测户"
+
+
+def test_bulletin_over_many_provinces_is_national(tmp_path: Path) -> None:
+    """No place in title or publisher, four provinces in the body: figures default to the country, and a
+    clause that opens with a province keeps it."""
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / "national_bulletin.md"], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    by_value = {r["value"]: r["region"] for r in rows}
+    assert by_value["33000000"] == "中国"
+    assert by_value["32000"] == "云南省" and by_value["4600000000"] == "甘肃省"

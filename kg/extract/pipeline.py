@@ -7,6 +7,7 @@ none reaches back into reading or normalising.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -15,7 +16,7 @@ from kg.extract.periods import infer_year
 from kg.extract.programmes import find_measures, find_policy_documents, find_programmes
 from kg.extract.regions import find_partnerships, find_regions, main_region
 from kg.gazetteer import Gazetteer
-from kg.model import Document, Extraction, Measure, Partnership, Region, RegionMention
+from kg.model import CHINA, Document, Extraction, Measure, Partnership, Region, RegionMention
 from kg.programmes import ProgrammeScheme
 from kg.units import UnitTable
 
@@ -60,6 +61,22 @@ def _publisher_region(doc: Document, gazetteer: Gazetteer, main: Region | None) 
     return publisher
 
 
+def _national_scope(doc: Document, gazetteer: Gazetteer, mentions: list[RegionMention],
+                    main: Region | None) -> Region | None:
+    """A bulletin that ranges over many provinces, with no place in its title or publisher, is about
+    the country: its first-named place must not claim every figure."""
+    if main is None or main.level == "country" or len(mentions) < 3:
+        return main
+    if (doc.meta.title and find_regions(doc.meta.title, gazetteer)) or \
+            (doc.meta.publisher and find_regions(doc.meta.publisher, gazetteer)):
+        return main
+    provinces = Counter(m.region.chain()[-1].key for m in mentions)
+    home = main.chain()[-1].key
+    if len(provinces) >= 3 and provinces[home] * 2 < sum(provinces.values()):
+        return CHINA
+    return main
+
+
 def extract(doc: Document, resources: Resources | None = None) -> Extraction:
     res = resources or Resources.default()
     if doc.meta.date is None and doc.meta.inferred_year is None:
@@ -69,6 +86,7 @@ def extract(doc: Document, resources: Resources | None = None) -> Extraction:
     mentions = find_regions(doc.text, res.gazetteer)
     main = main_region(doc.text, mentions, title=doc.meta.title, publisher=doc.meta.publisher)
     main = _publisher_region(doc, res.gazetteer, main)
+    main = _national_scope(doc, res.gazetteer, mentions, main)
     programmes = find_programmes(doc.text, res.programmes)
     mention_starts = [m.start for m in mentions]
     measures: list[Measure] = [
