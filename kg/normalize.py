@@ -111,7 +111,7 @@ def han_count(text: str) -> int:
 
 def detect_script(original: str, simplified: str) -> str:
     sample_o, sample_s = original[:20000], simplified[:20000]
-    changed = sum(1 for a, b in zip(sample_o, sample_s, strict=False) if a != b)
+    changed = sum(map(str.__ne__, sample_o, sample_s))
     return "zh-Hant" if changed > max(3, han_count(sample_o) // 50) else "zh-Hans"
 
 

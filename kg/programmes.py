@@ -258,10 +258,11 @@ class ProgrammeScheme:
         key = normalise_name(name)
         return self.aliases.get(key) or self.aliases.get(strip_generic_tail(key))
 
-    def most_similar(self, name: str) -> tuple[str, float] | None:
-        """The scheme label most similar to `name` that is not a near miss of it, with its score."""
+    def most_similar(self, name: str, cutoff: float | None = None) -> tuple[str, float] | None:
+        """The scheme label most similar to `name` that is not a near miss of it, with its score
+        (only labels scoring at least `cutoff`, when given: much faster)."""
         key = strip_generic_tail(normalise_name(name))
-        for label, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8):
+        for label, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff):
             if not near_miss(key, label):
                 return label, float(score)
         return None
@@ -270,7 +271,7 @@ class ProgrammeScheme:
         """(concept id, prefLabel) when `name` is a scheme programme, else (None, its display name)."""
         concept_id = self.lookup(name)
         if concept_id is None:
-            best = self.most_similar(name)
+            best = self.most_similar(name, cutoff=self.threshold)
             if best is not None and best[1] >= self.threshold:
                 concept_id = self.aliases[best[0]]
         if concept_id is None:

@@ -6,6 +6,7 @@ so building the same input twice gives the same IRIs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import quote
@@ -90,6 +91,7 @@ def digest(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def iri(kind: str, *parts: str) -> NamedNode:
     """Mint an instance IRI such as kgid:region/620503 or kgid:indicator/风险消除率."""
     return NamedNode(KGID + kind + "/" + "/".join(_segment(p) for p in parts))

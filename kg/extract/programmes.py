@@ -74,16 +74,24 @@ class _View:
     """The text with quote characters removed, and where each of its characters came from."""
 
     text: str
-    origin: tuple[int, ...]
+    removed_at: list[int]  # view positions just before which a removed quote character stood
 
     @classmethod
     def of(cls, text: str) -> _View:
-        keep = tuple(i for i, c in enumerate(text) if c not in _QUOTE_CHARS)
-        return cls("".join(text[i] for i in keep), keep)
+        removed = [m.start() for m in _QUOTE_RE.finditer(text)]
+        view = text.translate(_DROP_QUOTES) if removed else text
+        return cls(view, [pos - n for n, pos in enumerate(removed)])
+
+    def _origin(self, index: int) -> int:
+        return index + bisect.bisect_right(self.removed_at, index)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of view[start:end]."""
-        return self.origin[start], self.origin[end - 1] + 1
+        return self._origin(start), self._origin(end - 1) + 1
+
+
+_DROP_QUOTES = str.maketrans("", "", "".join(sorted(_QUOTE_CHARS)))
+_QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
 
 
 @functools.cache
