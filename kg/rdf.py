@@ -23,7 +23,6 @@ from kg.vocab import (
     KGO,
     ONTOLOGY_GRAPH,
     PROV,
-    QB,
     RDF,
     RDFS,
     SDMXD,
@@ -175,14 +174,18 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
 
     seen_programmes: set[str] = set()
     measure_starts = [m.start for m in extraction.measures]
+    mentioned: set[tuple[str, str | None]] = set()
     for n, mention in enumerate(extraction.programmes):
         p = programme_iri(mention.label, mention.concept)
+        region = mention_region(extraction, mention.start, measure_starts)
+        if (p.value, region and region.key) in mentioned:
+            continue  # one mention node per programme and region of a document, quoting the first
+        mentioned.add((p.value, region and region.key))
         add((d, KGO.mentionsProgramme, p))
         node = iri("pm", doc_digest, str(n))
         add((node, RDF.type, KGO.ProgrammeMention))
         add((node, KGO.programme, p))
         add((node, PROV.wasDerivedFrom, d))
-        region = mention_region(extraction, mention.start, measure_starts)
         if region is not None:
             add((node, KGO.region, region_node(region)))
         s, e = doc.source_span(mention.start, mention.end)
@@ -255,7 +258,6 @@ def _observation(obs: Observation, node: NamedNode, d: NamedNode, add, units: Un
                  used_units: set[str], used_indicators: set[str], region_node) -> None:  # noqa: ANN001
     q = obs.quantity
     add((node, RDF.type, KGO.Observation))
-    add((node, RDF.type, QB.Observation))
     add((node, KGO.indicator, indicator_iri(obs.indicator)))
     used_indicators.add(obs.indicator)
     add((node, KGO.value, Literal(decimal_text(q.value), datatype=XSD.decimal)))
