@@ -51,6 +51,7 @@ class _Context:
         self.left = frozenset(ctx.get("left", ()))
         self.right = frozenset(ctx.get("right", ()))
         self.bad_after = tuple(ctx.get("bad_after", ()))
+        self.not_after = tuple(ctx.get("not_after", ()))
         self.words = gaz.common_words
         self.plain = gaz.plain_words
         self.local_left = frozenset(ctx.get("local_left", ()))
@@ -79,6 +80,8 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     after = text[hit.end:hit.end + 2]
     if form.kind != "short" and any(after.startswith(b[1:]) and hit.surface.endswith(b[0]) for b in ctx.bad_after):
         return -10  # 合作市场
+    if form.kind == "short" and text.startswith(ctx.not_after, hit.end):
+        return -10  # 北京大学, 南京西路, 嘉陵江, 宁德时代: part of another name
     if form.kind == "short" and hit.end < len(text) and LOCAL_RE.match(text, hit.end) \
             and form.region.level != "province":
         return -10  # 柳林镇 is a town, not 柳林县
