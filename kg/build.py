@@ -19,7 +19,9 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import time
 import traceback
 from collections import deque
@@ -195,11 +197,31 @@ class _Writer:
         self.body: list[bytes] = []
         self.hashes: list[bytes] = []
         self.size = 0
+        # Writes run on one thread of their own, in order, so the main loop keeps feeding the workers
+        # while the bulk loader (which releases the GIL) works; two queued writes bound the memory.
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="kg-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None:
+                try:
+                    job()
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                    self._error = exc
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._jobs.put(job)
 
     def put(self, result: DocResult, replace: bool) -> None:
         if replace:
             self.flush()
-            self.store.put_graph(result.graph, result.nquads, replace=True)
+            graph, nquads = result.graph, result.nquads
+            self._submit(lambda: self.store.put_graph(graph, nquads, replace=True))
             return
         if result.hash_at >= 0:
             body, hashes = result.nquads[:result.hash_at], result.nquads[result.hash_at:]
@@ -218,11 +240,24 @@ class _Writer:
         small = self.size < BULK_MIN_BYTES
         self.body, self.hashes, self.size = [], [], 0
         if small:
-            self.store.add_quads(body + hashes)  # one ordinary transaction, hashes included
+            self._submit(lambda: self.store.add_quads(body + hashes))  # one transaction, hashes included
             return
-        self.store.bulk_put(body)
-        del body
-        self.store.add_quads(hashes)
+
+        def load() -> None:
+            self.store.bulk_put(body)
+            self.store.add_quads(hashes)
+
+        self._submit(load)
+
+    def close(self) -> None:
+        """Write what is pending and wait for every write; a failed write is raised here."""
+        try:
+            self.flush()
+        finally:
+            self._jobs.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _signature(options: ReadOptions) -> str:
@@ -300,17 +335,19 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                 files[where] = [st.st_size, st.st_mtime_ns, keys]
 
     writer = _Writer(store, batch_bytes)
-    for result in mapper(process_source, todo()):
-        if progress:
-            progress(result.key)
-        if isinstance(result, DocFailure):
-            fail(result.key, result.reason)
-            continue
-        replace = result.key in stored or result.key in done or store.has_graph(result.graph)
-        writer.put(result, replace=replace)
-        done.add(result.key)
-        summary.changed += 1
-    writer.flush()
+    try:
+        for result in mapper(process_source, todo()):
+            if progress:
+                progress(result.key)
+            if isinstance(result, DocFailure):
+                fail(result.key, result.reason)
+                continue
+            replace = result.key in stored or result.key in done or store.has_graph(result.graph)
+            writer.put(result, replace=replace)
+            done.add(result.key)
+            summary.changed += 1
+    finally:
+        writer.close()
     if prune:
         for key, doc in stored.items():
             if key not in seen:
