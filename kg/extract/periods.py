@@ -15,6 +15,7 @@ _CUES = re.compile(
     rf"(?P<asof>截至|截止|截止到|截至到|到)?[ \t]*"
     r"(?:"
     rf"{_Y}\s*年\s*(?:{_M}\s*月(?:份)?(?:底|末|中旬|下旬|上旬|初)?|(?P<yend>底|末)|(?P<ysince>以来|来)|(?:度|全年|上半年|下半年|前三季度|一季度|二季度|三季度|四季度))?"
+    rf"|(?P<past>过去一年|过去的一年|一年来)"
     rf"|(?P<rel>今年|本年|去年|上年|前年|明年|年内|全年|当年)(?P<relsince>以来|来)?(?:(?P<rm>1[0-2]|0?[1-9])\s*月(?:份)?(?:底|末|中旬|下旬|上旬|初)?|(?P<relend>底|末))?"
     rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?:份)?(?P<mend>底|末|中旬|下旬|上旬|初)"
     r"|(?P<now>目前|现在|当前)"
@@ -65,6 +66,12 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None) -> list[
             else:
                 period = f"{year:04d}"
             frame = g["rel"] in ("今年", "本年", "去年", "上年", "前年") and not g["rm"]
+        elif g["past"]:
+            if doc_year is None:
+                continue
+            # a report of the first half-year looks back on the previous year; later, on this one
+            late = doc_date is not None and int(doc_date[5:7]) > 6
+            period, frame = f"{doc_year if late else doc_year - 1:04d}", True
         elif g["m2"]:
             if doc_year is None:
                 continue

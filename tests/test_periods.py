@@ -1,0 +1,32 @@
+"""Time cues resolved against the document date."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.periods import infer_year, resolve_cues
+
+
+@pytest.mark.parametrize(("text", "date", "expected"), [
+    ("今年以来,全县", "2022-05-24", "2022"),
+    ("截至4月底,全区", "2022-05-24", "2022-04"),
+    ("截至2023年12月底,全市", "2024-02-19", "2023-12"),
+    ("去年,太平场村", "2023-07-17", "2022"),
+    ("截至目前,所有问题", "2023-07-17", "2023-07-17"),
+    ("2023年以来,全市上下", "2024-02-19", "2023"),
+    ("过去一年,全省", "2026-02-01", "2025"),
+    ("一年来,全县", "2023-12-20", "2023"),
+])
+def test_cues(text: str, date: str, expected: str) -> None:
+    cues = resolve_cues(text, date, int(date[:4]))
+    assert cues and cues[0].period == expected
+
+
+def test_ranges_and_lists_of_years_are_no_cue() -> None:
+    assert [c.period for c in resolve_cues("规划(2022—2025年)", "2022-05-24", 2022)] == []
+    assert [c.period for c in resolve_cues("2021年和2022年连续考评优秀", "2024-02-19", 2024)] == ["2022"]
+
+
+def test_undated_document_year_ignores_forward_looking_years() -> None:
+    text = "2016年项目涉及1018户。2018年项目涉及205户。预计2019年6月完成搬迁。2019年102个项目提前启动。《2017年度方案》"
+    assert infer_year(text) == 2018
