@@ -157,21 +157,21 @@ def _markup_edits(text: str, meta: dict[str, str]) -> list[Edit]:
         title = _HTML_TITLE.search(text) or _HTML_H1.search(text)
         if title and "html_title" not in meta:
             meta["html_title"] = html.unescape(_TAG.sub("", title.group(1))).strip()
-        dropped: list[tuple[int, int]] = []
+        dropped = bytearray(len(text) + 1)  # inside a removed element (linear, however many there are)
         for m in _DROP_ELEMENTS.finditer(text):
             edits.append((m.start(), m.end(), "\n"))
-            dropped.append((m.start(), m.end()))
+            dropped[m.start():m.end()] = b"\x01" * (m.end() - m.start())
 
         def inside(pos: int) -> bool:
-            return any(a <= pos < b for a, b in dropped)
+            return bool(dropped[pos])
 
         for m in _TAG.finditer(text):
-            if dropped and inside(m.start()):
+            if inside(m.start()):
                 continue
             name = (m.group(2) or "").lower()
             edits.append((m.start(), m.end(), "\n" if name in _BLOCK_TAGS else ""))
         for m in _ENTITY.finditer(text):
-            if dropped and inside(m.start()):
+            if inside(m.start()):
                 continue
             value = html.unescape(m.group(0))
             if value != m.group(0):
