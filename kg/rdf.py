@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from kg.extract.numbers import decimal_text
-from kg.model import Extraction, Observation, Region
+from kg.model import CHINA, Extraction, Observation, Region
 from kg.units import Unit, UnitTable
 from kg.vocab import (
     DCTERMS,
@@ -244,14 +244,15 @@ def to_quads(extraction: Extraction, units: UnitTable | None = None) -> list[Qua
 
 
 def mention_region(extraction: Extraction, position: int, starts: list[int]) -> Region | None:
-    """The region a mention at `position` belongs to: the enclosing measure's, else the document's.
+    """The region a mention at `position` belongs to: the enclosing measure's, else the document's
+    (else the country, as for observations).
     Measures are in text order and do not overlap, so a bisect over their `starts` finds the candidate."""
     i = bisect.bisect_right(starts, position) - 1
     if i >= 0:
         measure = extraction.measures[i]
         if position < measure.end and measure.region is not None:
             return measure.region
-    return extraction.main_region
+    return extraction.main_region or CHINA  # a document that names no place speaks for the country
 
 
 def _observation(obs: Observation, node: NamedNode, d: NamedNode, add, units: UnitTable,  # noqa: ANN001
