@@ -99,3 +99,16 @@ def test_bulletin_over_many_provinces_is_national(tmp_path: Path) -> None:
     by_value = {r["value"]: r["region"] for r in rows}
     assert by_value["33000000"] == "中国"
     assert by_value["32000"] == "云南省" and by_value["4600000000"] == "甘肃省"
+
+
+def test_work_summary_periods_follow_title_and_plan_headings(tmp_path: Path) -> None:
+    """A 2023 work summary published in 2024: 全年 is 2023 (the title's year); the figures under the
+    heading "2024年工作打算" are 2024; a ratio without a subject takes the amount named before it."""
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / "work_summary.txt"], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    by_value = {r["value"]: r for r in rows}
+    assert by_value["14260"]["period"] == "2023" and by_value["386"]["period"] == "2023"
+    assert by_value["12000"]["period"] == "2024"
+    assert by_value["61.5"]["indicator"] == "投入衔接资金占比"
+    assert by_value["3200"]["region"] == "蒿坪镇" and by_value["500000"]["region"] == "金竹村"

@@ -146,11 +146,27 @@ class _Scoper:
         hi = bisect.bisect_left(self._cue_starts, min(para.end, second + 1))
         for cue in self.cues[lo:hi]:
             if not cue.is_frame:
+                if self._opens_with_year(cue, para):
+                    return cue
                 continue
             since = self.text[cue.end - 2:cue.end] == "以来" or self.text[cue.end - 1:cue.end] == "来"
             if cue.start < para.start + 20 or (since and cue.start < second):
                 return cue
         return None
+
+    def _opens_with_year(self, cue: Cue, para: Paragraph) -> bool:
+        """"2023年，全县…" or a heading "三、2024年工作打算": a year that opens a paragraph frames it."""
+        if cue.period is None or len(cue.period) != 4 or cue.start - para.start > 3:
+            return False
+        short = para.end - para.start <= 20 and "。" not in self.text[para.start:para.end]
+        return short or self.text[cue.end:cue.end + 1] in ",，"
+
+    def title_frame(self, title: str | None, doc_date: str | None) -> Cue | None:
+        """A title naming one year (紫阳县2023年…工作总结) frames the document until a paragraph says otherwise."""
+        if not title:
+            return None
+        years = {c.period for c in resolve_cues(title, doc_date, self.doc_year) if c.period and len(c.period) == 4}
+        return Cue(0, 0, years.pop(), True) if len(years) == 1 else None
 
     def sentence_cue(self, pos: int, para: Paragraph) -> Cue | None:
         sentence_start = para.start
@@ -268,12 +284,15 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
         return (earlier[-1] + label.replace("分别", ""))[-16:], quote_start
     bare = not re.sub(r"[、,，;；\s]", "", text[clause_start:q.start]) or (
         bool(region_spans) and not _LEAD.sub("", label))  # 其中昭觉县2.34亿元: the amount named before
+    ratio = re.search(r"(占比|比重|比例)", raw)
+    if not label and earlier and ratio:
+        return (earlier[-1] + ratio.group(1))[-16:], quote_start  # 投入…3.2亿元，占比达到61.5%
     if len(label) < 2 and earlier and (bare or any(clause_start <= p.start for p in previous[-1:])):
         return earlier[-1], quote_start
     if len(label) < 2:
         after = text[q.end:q.end + 24]
         m = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", after)
-        label = _TRAIL.sub("", m.group(0)) if m else ""
+        label = _TRAIL.sub("", m.group(0)).lstrip("的之") if m else ""
         quote_start = q.start
     if len(label) > 14:
         # keep the head noun phrase: what follows the last linking word, else the last 14 characters
@@ -292,7 +311,7 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
     out: list[Observation] = []
     q_index = 0
     section_region: Region | None = None
-    frame: Cue | None = None
+    frame: Cue | None = scoper.title_frame(doc.meta.title, doc.meta.date)
     for para in paragraphs(text):
         heading = scoper.is_heading(para)
         if heading is not None:
