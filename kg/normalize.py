@@ -154,9 +154,14 @@ def _markup_edits(text: str, meta: dict[str, str]) -> list[Edit]:
     entities; Markdown links keep their text and give their URL to the metadata."""
     edits: list[Edit] = []
     if "<" in text:
-        title = _HTML_TITLE.search(text) or _HTML_H1.search(text)
+        # the page's own heading first: <title> usually carries the site name too (标题_某某政府网)
+        heading = _HTML_H1.search(text)
+        title = heading or _HTML_TITLE.search(text)
         if title and "html_title" not in meta:
-            meta["html_title"] = html.unescape(_TAG.sub("", title.group(1))).strip()
+            value = html.unescape(_TAG.sub("", title.group(1))).strip()
+            if heading is None:
+                value = re.split(r"\s*(?:_|\s[-|｜—]\s|｜)\s*", value)[0]
+            meta["html_title"] = value
         dropped = bytearray(len(text) + 1)  # inside a removed element (linear, however many there are)
         for m in _DROP_ELEMENTS.finditer(text):
             edits.append((m.start(), m.end(), "\n"))
@@ -240,7 +245,9 @@ _DATE_RE = re.compile(_DATE)
 _FIELD = re.compile(
     r"(?P<key>标题|题目|文章来源|稿件来源|发布时间|发布日期|发文日期|成文日期|时间|日期|来源|来源单位|发布机构|发布单位|发文机关|信息来源|原文链接|链接)"
     r"\s*[:：]\s*(?P<value>.*?)\s*(?=(?:标题|发布时间|发布日期|时间|日期|来源|发布机构|发布单位|信息来源|作者|编辑|点击|浏览|字号"
+    r"|浏览次数|点击数|点击量|阅读数|阅读量|访问量|访问次数"
     r"|原文链接)\s*[:：]|$)")
+_COUNTER = re.compile(r"(?:浏览次数|点击数|点击量|阅读数|阅读量|访问量|访问次数|浏览|点击|阅读)\s*[:：]?\s*\d*\s*次?")
 _LEADING_DATETIME = re.compile(rf"^\s*(?:[•·]\s*)?{_DATE}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
 _HEADER_ZONE_LINES = 15
 # "凉山州财政局 2023年4月20日": an issuing body and a date alone on a line (notices, letters)
@@ -278,7 +285,7 @@ def _header_fields(line: str) -> dict[str, str] | None:
         value = f.group("value").strip(" |｜·•()（）[]【】")
         if value:
             fields.setdefault(f.group("key"), value)
-    stripped = _FIELD.sub("", rest).strip(" |｜·•\t()（）")
+    stripped = _COUNTER.sub("", _FIELD.sub("", rest)).strip(" |｜·•\t()（）")
     if (found or m) and len(stripped) <= 8:
         return fields
     return None

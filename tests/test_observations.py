@@ -112,3 +112,17 @@ def test_work_summary_periods_follow_title_and_plan_headings(tmp_path: Path) -> 
     assert by_value["12000"]["period"] == "2024"
     assert by_value["61.5"]["indicator"] == "投入衔接资金占比"
     assert by_value["3200"]["region"] == "蒿坪镇" and by_value["500000"]["region"] == "金竹村"
+
+
+def test_gbk_government_page(tmp_path: Path) -> None:
+    """A GBK page with navigation, counters and footer: heading, date and source from the page; each
+    county's figures to that county, also in the clause after the one that names it."""
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / "prefecture_gbk.html"], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+        (doc,) = list(store.rows((ROOT / "queries" / "documents.rq").read_text(encoding="utf-8")))
+    assert (doc["title"], doc["date"], doc["publisher"]) == ("黔东南州东西部协作工作取得新进展", "2023-11-08", "州乡村振兴局")
+    by_value = {r["value"]: r for r in rows}
+    assert by_value["582000000"]["period"] == "2023-10" and by_value["582000000"]["regionCode"] == "522600"
+    assert by_value["230000000"]["region"] == "丹寨县" and by_value["6"]["region"] == "雷山县"
+    assert "0855" not in {r["value"] for r in rows} and "1203" not in {r["value"] for r in rows}

@@ -168,6 +168,12 @@ class _Scoper:
         years = {c.period for c in resolve_cues(title, doc_date, self.doc_year) if c.period and len(c.period) == 4}
         return Cue(0, 0, years.pop(), True) if len(years) == 1 else None
 
+    def sentence_start(self, pos: int, para: Paragraph) -> int:
+        for i in range(pos - 1, para.start - 1, -1):
+            if self.text[i] in _SENTENCE_END:
+                return i + 1
+        return para.start
+
     def sentence_cue(self, pos: int, para: Paragraph) -> Cue | None:
         sentence_start = para.start
         for i in range(pos - 1, para.start - 1, -1):
@@ -323,6 +329,7 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
             frame = new_frame
         in_para: list[Quantity] = []
         in_para_labels: list[str] = []
+        sentence_subject: tuple[int, Region] | None = None
         while q_index < len(quantities) and quantities[q_index].start < para.end:
             q = quantities[q_index]
             q_index += 1
@@ -332,8 +339,12 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
             region = para_region or section_region or main or CHINA
             subject = _clause_subject(text, scoper.mentions_in(clause_start, q.start), clause_start,
                                       scoper.members)
+            sentence_start = scoper.sentence_start(q.start, para)
             if subject is not None:
                 region = subject.region
+                sentence_subject = (sentence_start, subject.region)
+            elif sentence_subject is not None and sentence_subject[0] == sentence_start:
+                region = sentence_subject[1]  # 丹寨县实施…15个，销售农特产品2.3亿元: the subject carries on
             else:
                 finer = scoper.finer_in_sentence(q.start, para, region)
                 region = finer or region
