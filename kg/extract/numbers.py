@@ -163,8 +163,8 @@ def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]
         unit_end = pos + unit_len
         if unit.label == "个" and text.startswith("月", unit_end):
             continue
-        if _RANGE_NEXT.match(text[end:end + 6]):
-            continue  # first half of a range
+        if _RANGE_NEXT.match(text[end:end + 6]) or _RANGE_NEXT.match(text[unit_end:unit_end + 6]):
+            continue  # first half of a range: 1—2个, 5%—10%
         after = text[unit_end:unit_end + 8]
         if unit.kind == "money" and _THRESHOLD_AFTER.match(after):
             continue
