@@ -136,8 +136,8 @@ def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]
             char = text[pos:pos + 1]
             if char in _MULTIPLIERS and not (char == "千" and text[pos + 1:pos + 2] in ("瓦", "米", "克")):
                 multiplier, pos = _MULTIPLIERS[char], pos + 1
-                if text[pos:pos + 1] in _MULTIPLIERS:  # 万亿
-                    multiplier, pos = multiplier * _MULTIPLIERS[text[pos]], pos + 1
+                if text[pos:pos + 1] == "亿" and char == "万":  # 万亿 (but 万千瓦 is 万 × 千瓦)
+                    multiplier, pos = multiplier * _MULTIPLIERS["亿"], pos + 1
                 for infix in _INFIX_QUALIFIERS:
                     if qualifier is None and text.startswith(infix, pos):
                         qualifier, pos = infix, pos + len(infix)
