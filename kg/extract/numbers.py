@@ -29,7 +29,7 @@ _RANGE_NEXT = re.compile(r"^\s*(?:[余多])?\s*[—\-–~～至到]{1,2}\s*\d")
 # a money amount directly followed by a noun names a category (收入5万元以上村, 低于8000元脱贫群众)
 _THRESHOLD_AFTER = re.compile(r"^(?:以上|以下|及以上|及以下)?(?:的)?(?:村|户|行政村|企业|人口|脱贫|贫困|群众|农户|家庭)")
 # a number with 万/亿 may be followed by the counted noun instead of a measure word: 带动11.5万脱贫人口
-_IMPLIED_UNIT = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?P<noun>人口|群众|劳动力|农民工|务工人员|农户|贫困户|脱贫户|监测户)")
+_IMPLIED_UNIT = re.compile(r"^[\u4e00-\u9fff]{0,5}?(?P<noun>人口|群众|劳动力|农民工|务工人员|农户|贫困户|脱贫户|监测户)")
 _NOUN_UNITS = {"人口": "人", "群众": "人", "劳动力": "人", "农民工": "人", "务工人员": "人", "农户": "户", "贫困户": "户",
                "脱贫户": "户", "监测户": "户"}
 

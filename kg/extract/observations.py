@@ -293,12 +293,15 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
     ratio = re.search(r"(占比|比重|比例)", raw)
     if not label and earlier and ratio:
         return (earlier[-1] + ratio.group(1))[-16:], quote_start  # 投入…3.2亿元，占比达到61.5%
-    if len(label) < 2 and earlier and (bare or any(clause_start <= p.start for p in previous[-1:])):
+    after_label = ""
+    if len(label) < 2:  # the counted noun may follow the figure: 18个省定深度贫困县、3720个深度贫困村
+        after = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", text[q.end:q.end + 24])
+        after_label = _TRAIL.sub("", after.group(0)).lstrip("的之") if after else ""
+    if len(label) < 2 and earlier and len(after_label) < 2 and (
+            bare or any(clause_start <= p.start for p in previous[-1:])):
         return earlier[-1], quote_start
     if len(label) < 2:
-        after = text[q.end:q.end + 24]
-        m = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", after)
-        label = _TRAIL.sub("", m.group(0)).lstrip("的之") if m else ""
+        label = after_label
         quote_start = q.start
     if len(label) > 14:
         # keep the head noun phrase: what follows the last linking word, else the last 14 characters
