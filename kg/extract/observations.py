@@ -294,6 +294,9 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
     if not label and earlier and ratio:
         return (earlier[-1] + ratio.group(1))[-16:], quote_start  # 投入…3.2亿元，占比达到61.5%
     after_label = ""
+    implied = re.sub(r"^[\d.,]+[万亿千]*[余多]?", "", q.stated)
+    if len(label) < 2 and len(implied) >= 3:  # 189万建档立卡贫困户: the stated noun says what is counted
+        return implied, quote_start
     if len(label) < 2:  # the counted noun may follow the figure: 18个省定深度贫困县、3720个深度贫困村
         after = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", text[q.end:q.end + 24])
         after_label = _TRAIL.sub("", after.group(0)).lstrip("的之") if after else ""
