@@ -14,11 +14,10 @@ from pathlib import Path
 
 import ahocorasick
 
-from kg.model import Region
+from kg.model import LEVEL_RANK, Region
 
 DATA = Path(__file__).resolve().parent / "data"
 CHAR_CLASSES = ("left", "right", "local_left", "variant")  # rows of region_context.tsv read as characters
-LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
 
 
 @dataclass(frozen=True)

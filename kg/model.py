@@ -147,6 +147,9 @@ class Document:
 # --- extraction results -------------------------------------------------------------------------
 
 
+LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
+
+
 @dataclass(frozen=True)
 class Region:
     """An administrative division (GB/T 2260) or a town / village attached to its county."""

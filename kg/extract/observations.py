@@ -10,24 +10,33 @@ Period: the nearest time cue before the figure in its sentence; else the frame a
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from kg.extract.numbers import find_quantities
 from kg.extract.periods import Cue, infer_year, resolve_cues
-from kg.model import CHINA, Document, Evidence, Observation, Quantity, Region, RegionMention
+from kg.model import CHINA, LEVEL_RANK, Document, Evidence, Observation, Quantity, Region, RegionMention
 from kg.units import UnitTable
 
-LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
 _SENTENCE_END = "。！？!?；;\n"
 _CLAUSE_END = _SENTENCE_END + ",，、：:"
-# words that open a clause but say nothing about what is counted
-_LEAD = re.compile(
-    r"^(?:其中|同时|此外|另外|并且|并|还|共|共计|总计|合计|累计共|全年|年内|今年以来|今年|去年|目前|当前|已经|已|均|分别|先后|又|再|"
-    r"截至目前|截至|截止|全[省市县区镇乡村州盟旗]|我[省市县区]|该[村镇县市区]|本[村镇县市区]|全体|通过|积极|扎实|持续|大力|累计(?=[\u4e00-\u9fff]{2,}))+")
-_TRAIL = re.compile(r"(?:达到|达|为|是|共计|共有|共|合计|总计|有|约|近|超过|逾|的|到|至|了|下降至|下降到|提高到|提高至|提升到|提升至|"
-                    r"增加到|增长到|增至|降至|降到|突破|稳定在|控制在|保持在|维持在|从|由|占比|占|均|分别|累计|不低于|不少于|不高于|"
-                    r"不超过|低于|高于|以上)+$")
+
+
+@functools.cache
+def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(lead, trail): kg/data/indicator_words.tsv as patterns that cut repeated words off a label."""
+    words: dict[str, list[str]] = {}
+    for line in resources.files("kg").joinpath("data/indicator_words.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, _, listed = line.partition("\t")
+            words[kind] = sorted(listed.split(","), key=len, reverse=True)
+    lead = "|".join(map(re.escape, words["lead"]))
+    trail = "|".join(map(re.escape, words["trail"]))
+    return re.compile(f"^(?:{lead})+"), re.compile(f"(?:{trail})+$")
+
+
 # "比重从17.9%提升到35.5%": the second figure is the same indicator as the first
 _CHANGE_TO = re.compile(r"^(?:的)?(?:提升|提高|增加|增长|下降|降低|减少|扩大|上升|升|降|增)?(?:到|至)$")
 _BARE_CHANGE = re.compile(r"^(?:同比|比上年|比去年|较上年|较去年|年均|分别)*(?:增长|下降|提高|增加|减少|上升|降低)$")
@@ -282,14 +291,14 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
             raw = raw.replace(text[m.start:m.end], "", 1)
     label = re.sub(r"[“”\"'‘’《》()（）\s]", "", raw)
     label = _DATE_PREFIX.sub("", label)
-    label = _LEAD.sub("", label)
+    label = _word_patterns()[0].sub("", label)
     label = _DATE_PREFIX.sub("", label)
-    label = _TRAIL.sub("", label)
+    label = _word_patterns()[1].sub("", label)
     quote_start = clause_start
     if _BARE_CHANGE.match(label) and earlier:
         return (earlier[-1] + label.replace("分别", ""))[-16:], quote_start
     bare = not re.sub(r"[、,，;；\s]", "", text[clause_start:q.start]) or (
-        bool(region_spans) and not _LEAD.sub("", label))  # 其中昭觉县2.34亿元: the amount named before
+        bool(region_spans) and not _word_patterns()[0].sub("", label))  # 其中昭觉县2.34亿元: the amount named before
     ratio = re.search(r"(占比|比重|比例)", raw)
     if not label and earlier and ratio:
         return (earlier[-1] + ratio.group(1))[-16:], quote_start  # 投入…3.2亿元，占比达到61.5%
@@ -299,7 +308,7 @@ def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantit
         return implied, quote_start
     if len(label) < 2:  # the counted noun may follow the figure: 18个省定深度贫困县、3720个深度贫困村
         after = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", text[q.end:q.end + 24])
-        after_label = _TRAIL.sub("", after.group(0)).lstrip("的之") if after else ""
+        after_label = _word_patterns()[1].sub("", after.group(0)).lstrip("的之") if after else ""
     if len(label) < 2 and earlier and len(after_label) < 2 and (
             bare or any(clause_start <= p.start for p in previous[-1:])):
         return earlier[-1], quote_start
