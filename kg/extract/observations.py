@@ -178,17 +178,9 @@ class _Scoper:
         return Cue(0, 0, years.pop(), True) if len(years) == 1 else None
 
     def sentence_start(self, pos: int, para: Paragraph) -> int:
-        for i in range(pos - 1, para.start - 1, -1):
-            if self.text[i] in _SENTENCE_END:
-                return i + 1
-        return para.start
+        return _boundary_before(self.text, pos, para.start, _SENTENCE_END)
 
-    def sentence_cue(self, pos: int, para: Paragraph) -> Cue | None:
-        sentence_start = para.start
-        for i in range(pos - 1, para.start - 1, -1):
-            if self.text[i] in _SENTENCE_END:
-                sentence_start = i + 1
-                break
+    def sentence_cue(self, pos: int, sentence_start: int) -> Cue | None:
         best = None
         lo = bisect.bisect_left(self._cue_starts, sentence_start)
         hi = bisect.bisect_left(self._cue_starts, pos)
@@ -200,15 +192,10 @@ class _Scoper:
                 best = cue
         return best
 
-    def finer_in_sentence(self, pos: int, para: Paragraph, region: Region) -> Region | None:
+    def finer_in_sentence(self, pos: int, sentence_start: int, region: Region) -> Region | None:
         """A town or village inside the current region that the figure's sentence names before it:
         the figure is about it (扶持滩歌镇…3村贫困户栽植乌龙头1000亩)."""
-        start = para.start
-        for i in range(pos - 1, para.start - 1, -1):
-            if self.text[i] in _SENTENCE_END:
-                start = i + 1
-                break
-        for m in self.mentions_in(start, pos):
+        for m in self.mentions_in(sentence_start, pos):
             if m.region.level in ("town", "village") and _rank(m.region) > _rank(region) \
                     and _within(m.region, region) and not _in_list(self.text, m, self.members) \
                     and not _is_partner(self.text, m):
@@ -257,23 +244,23 @@ def _clause_subject(text: str, mentions: list[RegionMention], clause_start: int,
     return subject
 
 
-def _clause_start(text: str, pos: int, floor: int) -> int:
+def _boundary_before(text: str, pos: int, floor: int, stops: str) -> int:
+    """Start of the stretch ending at `pos`: just after the nearest stop character, not before `floor`."""
     for i in range(pos - 1, floor - 1, -1):
-        if text[i] in _CLAUSE_END:
+        if text[i] in stops:
             return i + 1
     return floor
 
 
-def _indicator(text: str, q: Quantity, clause_start: int, previous: list[Quantity], para: Paragraph,
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    return _boundary_before(text, pos, floor, _CLAUSE_END)
+
+
+def _indicator(text: str, q: Quantity, clause_start: int, sentence_start: int, previous: list[Quantity],
                labels: list[str], region_spans: list[RegionMention]) -> tuple[str, int]:
     """Short label of what is counted, from the words before the figure (or after it when the figure
     opens the clause: 23个国家级…); a bare change word (增长 6%) takes the subject of the figure before
     it in the sentence (一般公共预算收入增长); returns the label and where the quote should start."""
-    sentence_start = para.start
-    for i in range(q.start - 1, para.start - 1, -1):
-        if text[i] in _SENTENCE_END:
-            sentence_start = i + 1
-            break
     earlier = [lab for prev, lab in zip(previous, labels, strict=True) if prev.start >= sentence_start]
     prefix_start = clause_start
     for prev in previous:  # 16户71人: the second figure shares the words before the first
@@ -351,24 +338,24 @@ def extract_observations(doc: Document, mentions: list[RegionMention], main: Reg
             if q.start < para.start:
                 continue
             clause_start = _clause_start(text, q.start, para.start)
+            sentence_start = scoper.sentence_start(q.start, para)
             region = para_region or section_region or main or CHINA
             subject = _clause_subject(text, scoper.mentions_in(clause_start, q.start), clause_start,
                                       scoper.members)
-            sentence_start = scoper.sentence_start(q.start, para)
             if subject is not None:
                 region = subject.region
                 sentence_subject = (sentence_start, subject.region)
             elif sentence_subject is not None and sentence_subject[0] == sentence_start:
                 region = sentence_subject[1]  # 丹寨县实施…15个，销售农特产品2.3亿元: the subject carries on
             else:
-                finer = scoper.finer_in_sentence(q.start, para, region)
+                finer = scoper.finer_in_sentence(q.start, sentence_start, region)
                 region = finer or region
-            cue = scoper.sentence_cue(q.start, para)
+            cue = scoper.sentence_cue(q.start, sentence_start)
             if cue is not None and cue.within_frame and frame is not None and frame.period:
                 period = frame.period[:4]
             else:
                 period = cue.period if cue else (frame.period if frame else None)
-            label, quote_start = _indicator(text, q, clause_start, in_para[-24:], para, in_para_labels[-24:],
+            label, quote_start = _indicator(text, q, clause_start, sentence_start, in_para[-24:], in_para_labels[-24:],
                                             scoper.mentions_in(clause_start, q.start))
             while quote_start < q.start and text[quote_start] in " \t\u3000":
                 quote_start += 1
