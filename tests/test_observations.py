@@ -14,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"
 
 
+def build_fixture(tmp_path: Path, *names: str) -> tuple[list[dict], list[dict]]:
+    """Build fixture documents into a fresh store; (observations rows, documents rows)."""
+    with KGStore.open(tmp_path / "s") as store:
+        build([FIXTURES / name for name in names], store, jobs=1)
+        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+        docs = list(store.rows((ROOT / "queries" / "documents.rq").read_text(encoding="utf-8")))
+    return rows, docs
+
+
 def test_fixture_observations(tmp_path: Path) -> None:
     with KGStore.open(tmp_path / "s") as store:
         build([FIXTURES], store, jobs=1)
@@ -31,9 +40,7 @@ def test_fixture_observations(tmp_path: Path) -> None:
 
 
 def test_traditional_quotes_stay_traditional(tmp_path: Path) -> None:
-    with KGStore.open(tmp_path / "s") as store:
-        build([FIXTURES / "traditional_ruby.txt"], store, jobs=1)
-        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    rows, _docs = build_fixture(tmp_path, "traditional_ruby.txt")
     money = next(r for r in rows if r["unit"] == "元")
     assert money["value"] == "360000000"
     assert money["quote"] == "發(fā)放小額信貸3.6億(yì)元"
@@ -68,10 +75,7 @@ def test_eval_on_the_seeds_meets_floors(seeds_store_path: Path, shared_dir: Path
 
 def test_fund_notice_breakdown_by_county(tmp_path: Path) -> None:
     """A notice lists an amount per county: each figure belongs to its county, the total to the issuer."""
-    with KGStore.open(tmp_path / "s") as store:
-        build([FIXTURES / "fund_notice.txt"], store, jobs=1)
-        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
-        (doc,) = list(store.rows((ROOT / "queries" / "documents.rq").read_text(encoding="utf-8")))
+    rows, (doc,) = build_fixture(tmp_path, "fund_notice.txt")
     assert (doc["date"], doc["publisher"]) == ("2023-04-20", "凉山州财政局")
     by_value = {r["value"]: r for r in rows}
     assert by_value["1568000000"]["regionCode"] == "513400"
@@ -81,9 +85,7 @@ def test_fund_notice_breakdown_by_county(tmp_path: Path) -> None:
 
 
 def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
-    with KGStore.open(tmp_path / "s") as store:
-        build([FIXTURES / "qa_handbook.txt"], store, jobs=1)
-        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    rows, _docs = build_fixture(tmp_path, "qa_handbook.txt")
     by_value = {r["value"]: r for r in rows}
     assert by_value["126000"]["period"] == "2022-12" and by_value["126000"]["region"] == "湖南省"
     assert by_value["70.6"]["indicator"] == "风险消除率"
@@ -93,9 +95,7 @@ def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
 def test_bulletin_over_many_provinces_is_national(tmp_path: Path) -> None:
     """No place in title or publisher, four provinces in the body: figures default to the country, and a
     clause that opens with a province keeps it."""
-    with KGStore.open(tmp_path / "s") as store:
-        build([FIXTURES / "national_bulletin.md"], store, jobs=1)
-        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    rows, _docs = build_fixture(tmp_path, "national_bulletin.md")
     by_value = {r["value"]: r["region"] for r in rows}
     assert by_value["33000000"] == "中国"
     assert by_value["32000"] == "云南省" and by_value["4600000000"] == "甘肃省"
@@ -104,9 +104,7 @@ def test_bulletin_over_many_provinces_is_national(tmp_path: Path) -> None:
 def test_work_summary_periods_follow_title_and_plan_headings(tmp_path: Path) -> None:
     """A 2023 work summary published in 2024: 全年 is 2023 (the title's year); the figures under the
     heading "2024年工作打算" are 2024; a ratio without a subject takes the amount named before it."""
-    with KGStore.open(tmp_path / "s") as store:
-        build([FIXTURES / "work_summary.txt"], store, jobs=1)
-        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
+    rows, _docs = build_fixture(tmp_path, "work_summary.txt")
     by_value = {r["value"]: r for r in rows}
     assert by_value["14260"]["period"] == "2023" and by_value["386"]["period"] == "2023"
     assert by_value["12000"]["period"] == "2024"
@@ -117,10 +115,7 @@ def test_work_summary_periods_follow_title_and_plan_headings(tmp_path: Path) -> 
 def test_gbk_government_page(tmp_path: Path) -> None:
     """A GBK page with navigation, counters and footer: heading, date and source from the page; each
     county's figures to that county, also in the clause after the one that names it."""
-    with KGStore.open(tmp_path / "s") as store:
-        build([FIXTURES / "prefecture_gbk.html"], store, jobs=1)
-        rows = list(store.rows((ROOT / "queries" / "observations.rq").read_text(encoding="utf-8")))
-        (doc,) = list(store.rows((ROOT / "queries" / "documents.rq").read_text(encoding="utf-8")))
+    rows, (doc,) = build_fixture(tmp_path, "prefecture_gbk.html")
     assert (doc["title"], doc["date"], doc["publisher"]) == ("黔东南州东西部协作工作取得新进展", "2023-11-08", "州乡村振兴局")
     by_value = {r["value"]: r for r in rows}
     assert by_value["582000000"]["period"] == "2023-10" and by_value["582000000"]["regionCode"] == "522600"
