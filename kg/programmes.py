@@ -280,9 +280,7 @@ class ProgrammeScheme:
 
 
 def scheme_path() -> Path:
-    """ontology/programs.ttl in a checkout, or the copy packaged under kg/_resources."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "ontology" / "programs.ttl", here / "_resources" / "ontology" / "programs.ttl"):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError("programs.ttl not found next to the kg package")
+    """ontology/programs.ttl, found where the rest of the ontology is (checkout or installed package)."""
+    from kg.rdf import resource_dir
+
+    return resource_dir("ontology") / "programs.ttl"
