@@ -51,6 +51,24 @@ def _lock_info(path: Path) -> str:
         return "another process"
 
 
+READ_ONLY_ATTEMPTS = 8
+
+
+def _open_read_only(path: Path) -> Store:
+    """Open beside a running writer.  RocksDB may delete a file that the MANIFEST just read still names
+    (a compaction during a bulk load); opening again sees the new file set, so that race is retried."""
+    for attempt in range(READ_ONLY_ATTEMPTS):
+        try:
+            return Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            transient = "No such file or directory" in str(exc) or "Corruption" in str(exc)
+            if not transient or attempt == READ_ONLY_ATTEMPTS - 1:
+                raise StoreError(f"cannot open store {path} read-only: {str(exc).splitlines()[0][:200]}"
+                                 + ("; a build is rewriting it, try again" if transient else "")) from exc
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class KGStore:
     """The project's view of an Oxigraph store: document graphs in, SPARQL out."""
 
@@ -67,10 +85,7 @@ class KGStore:
         if read_only:
             if not path.exists():
                 raise StoreError(f"no store at {path} (build one with `kg build PATH --store {path}`)")
-            try:
-                return cls(Store.read_only(str(path)), path, True)
-            except OSError as exc:
-                raise StoreError(f"cannot open store {path} read-only: {exc}") from exc
+            return cls(_open_read_only(path), path, True)
         path.mkdir(parents=True, exist_ok=True)
         lock_path = path.parent / f".{path.name}.{LOCK_NAME}"
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
