@@ -14,11 +14,26 @@ from urllib.parse import quote
 from pyoxigraph import NamedNode
 
 
+class _TermText:
+    """`NS.nt.term` gives the N-Triples text of a term, `<base+term>` (for writers that emit text)."""
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        text = f"<{self._base}{name}>"
+        setattr(self, name, text)
+        return text
+
+
 class Namespace:
-    """`NS.term` and `NS["term"]` give a pyoxigraph NamedNode."""
+    """`NS.term` and `NS["term"]` give a pyoxigraph NamedNode; `NS.nt.term` its N-Triples text."""
 
     def __init__(self, base: str) -> None:
         self.base = base
+        self.nt = _TermText(base)
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
@@ -91,10 +106,15 @@ def digest(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+def mint(kind: str, *parts: str) -> str:
+    """An instance IRI as a string, such as kgid:region/620503 or kgid:indicator/风险消除率."""
+    return KGID + kind + "/" + "/".join(_segment(p) for p in parts)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def iri(kind: str, *parts: str) -> NamedNode:
-    """Mint an instance IRI such as kgid:region/620503 or kgid:indicator/风险消除率."""
-    return NamedNode(KGID + kind + "/" + "/".join(_segment(p) for p in parts))
+    """`mint` as a pyoxigraph NamedNode (cached: shared nodes are minted again and again)."""
+    return NamedNode(mint(kind, *parts))
 
 
 def document_iri(key: str) -> NamedNode:
