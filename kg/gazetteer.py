@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
+from kg.matcher import WordMatcher
 from kg.model import LEVEL_RANK, Region
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -82,10 +81,7 @@ class Gazetteer:
             for src, dst in self.char_map.items():
                 if chr(dst) == char:
                     self._abbr.setdefault(chr(src), regions)
-        self.automaton = ahocorasick.Automaton()
-        for surface in self._forms:
-            self.automaton.add_word(surface, surface)
-        self.automaton.make_automaton()
+        self.matcher: WordMatcher[str] = WordMatcher({surface: surface for surface in self._forms})
 
     @classmethod
     def from_files(cls, directory: Path = DATA) -> Gazetteer:

@@ -85,34 +85,41 @@ def to_simplified(text: str) -> str:
 
 
 def _t2s_edits(text: str) -> list[Edit]:
-    """OpenCC converts phrases, which can change length; convert line by line and fall back to
-    character by character on the rare line whose length changes, so offsets stay exact."""
+    """OpenCC converts phrases, which can change length; a line whose length changes falls back to
+    character-by-character conversion, so offsets stay exact.  The text is converted in one call (no
+    phrase spans a line break) and only lines that differ are compared character by character."""
+    lines = text.split("\n")
+    converted = to_simplified(text.translate(FULLWIDTH)).split("\n")
+    if len(converted) != len(lines):  # not expected: convert line by line instead
+        converted = [to_simplified(line.translate(FULLWIDTH)) for line in lines]
     edits: list[Edit] = []
     pos = 0
-    for line in text.split("\n"):
-        conv = to_simplified(line.translate(FULLWIDTH))
-        if len(conv) != len(line):
-            conv = "".join(to_simplified(c.translate(FULLWIDTH)) if len(to_simplified(c)) == 1 else c for c in line)
+    for line, conv in zip(lines, converted, strict=True):
         if conv != line:
+            if len(conv) != len(line):
+                conv = "".join(to_simplified(c.translate(FULLWIDTH)) if len(to_simplified(c)) == 1 else c
+                               for c in line)
             # one edit per changed character keeps the map one to one
-            for i, (a, b) in enumerate(zip(line, conv, strict=True)):
-                if a != b:
-                    edits.append((pos + i, pos + i + 1, b))
+            edits.extend((pos + i, pos + i + 1, b) for i, (a, b) in enumerate(zip(line, conv, strict=True))
+                         if a != b)
         pos += len(line) + 1
     return edits
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def han_count(text: str) -> int:
-    return len(_HAN.findall(text))
+    return len(_NOT_HAN.sub("", text))
 
 
-def detect_script(original: str, simplified: str) -> str:
-    sample_o, sample_s = original[:20000], simplified[:20000]
-    changed = sum(map(str.__ne__, sample_o, sample_s))
-    return "zh-Hant" if changed > max(3, han_count(sample_o) // 50) else "zh-Hans"
+SCRIPT_SAMPLE = 20000  # characters looked at to tell Traditional from Simplified
+
+
+def detect_script(text: str, t2s_edits: list[Edit]) -> str:
+    """zh-Hant when converting to Simplified changed more than 1 in 50 Han characters of the sample."""
+    changed = sum(1 for start, _, _ in t2s_edits if start < SCRIPT_SAMPLE)
+    return "zh-Hant" if changed > max(3, han_count(text[:SCRIPT_SAMPLE]) // 50) else "zh-Hans"
 
 
 # --- front matter, HTML, Markdown ----------------------------------------------------------------------
@@ -386,9 +393,9 @@ def normalise(source: SourceText) -> Document:
     stage = stage.apply(_front_matter(stage.text, meta, notes))
     stage = stage.apply(_markup_edits(stage.text, meta))
     stage = stage.apply(_ruby_edits(stage.text))
-    before_t2s = stage.text
-    stage = stage.apply(_t2s_edits(stage.text))
-    script = detect_script(before_t2s, stage.text)
+    t2s = _t2s_edits(stage.text)
+    script = detect_script(stage.text, t2s)
+    stage = stage.apply(t2s)
     meta = {k: (to_simplified(v) if isinstance(v, str) else v) for k, v in meta.items()}
     chrome, kept, header_at = _chrome_and_header(stage.text, meta)
     stage = stage.apply(chrome)

@@ -7,6 +7,9 @@ similarity rule of kg.programmes (threshold, near-miss guard: 六必访 and 六�
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
+
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -19,12 +22,8 @@ def link_discovered(labels: list[str], scheme: ProgrammeScheme) -> list[tuple[st
     keys = [strip_generic_tail(normalise_name(label)) for label in distinct]
     if not distinct:
         return []
-    # all-pairs similarity in rapidfuzz's C++ (both cores), then the Python rule on candidates only
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=scheme.threshold, dtype=np.uint8,
-                           workers=-1)
-    rows, cols = np.nonzero(np.triu(scores >= scheme.threshold, 1))
     pairs: set[tuple[str, str]] = set()
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+    for i, j in _similar_pairs(keys, scheme.threshold):
         if keys[i] == keys[j] or not near_miss(keys[i], keys[j]):
             pairs.add((distinct[i], distinct[j]))
     by_key: dict[str, list[str]] = {}
@@ -33,3 +32,25 @@ def link_discovered(labels: list[str], scheme: ProgrammeScheme) -> list[tuple[st
     for group in by_key.values():
         pairs.update((a, b) for n, a in enumerate(group) for b in group[n + 1:])
     return sorted(pairs)
+
+
+def _similar_pairs(keys: list[str], threshold: float, block: int = 2048) -> Iterator[tuple[int, int]]:
+    """Index pairs (i, j) of keys whose rapidfuzz ratio reaches `threshold`, each pair once.
+
+    ratio = 2·matches / (len a + len b), so a key of length L can only reach the threshold with keys of
+    length at most L·(200/threshold − 1): sorted by length, each block of keys is compared (rapidfuzz's
+    C++, both cores) with the window of keys it can match only, which keeps time and memory far below
+    the all-pairs matrix (memory: `block` × window, whatever the number of labels)."""
+    order = sorted(range(len(keys)), key=lambda i: (len(keys[i]), i))
+    lengths = [len(keys[i]) for i in order]
+    factor = 200.0 / threshold - 1 if threshold > 0 else float("inf")
+    for lo in range(0, len(order), block):
+        hi = min(lo + block, len(order))
+        stop = bisect.bisect_right(lengths, lengths[hi - 1] * factor)
+        rows = [keys[i] for i in order[lo:hi]]
+        cols = [keys[i] for i in order[lo:stop]]
+        scores = process.cdist(rows, cols, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1)
+        for r, c in zip(*np.nonzero(scores >= threshold), strict=True):
+            if r < c:  # each pair once: the window starts at the block's first key
+                a, b = order[lo + r], order[lo + c]
+                yield min(a, b), max(a, b)

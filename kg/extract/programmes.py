@@ -16,8 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import ahocorasick
-
+from kg.matcher import WordMatcher
 from kg.model import Measure, PolicyDocument, ProgrammeMention, Region
 from kg.programmes import ProgrammeScheme
 
@@ -95,20 +94,19 @@ _QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
 
 
 @functools.cache
-def _automaton(scheme: ProgrammeScheme) -> ahocorasick.Automaton:
-    """Aho–Corasick automaton over all scheme labels and stop terms (built once per scheme)."""
-    automaton = ahocorasick.Automaton()
+def _automaton(scheme: ProgrammeScheme) -> WordMatcher[str | None]:
+    """Matcher over all scheme labels (to their concept) and stop terms (to None), built once per scheme."""
+    words: dict[str, str | None] = {}
     for label, concept_id in scheme.surface_labels():
         key = unicodedata.normalize("NFKC", label)
-        if len(key) >= 2 and (concept_id is not None or key not in automaton):
-            automaton.add_word(key, (len(key), concept_id))
-    automaton.make_automaton()
-    return automaton
+        if len(key) >= 2 and (concept_id is not None or key not in words):
+            words[key] = concept_id
+    return WordMatcher(words)
 
 
-def _longest_matches(view: _View, automaton: ahocorasick.Automaton) -> list[tuple[int, int, str | None]]:
+def _longest_matches(view: _View, matcher: WordMatcher[str | None]) -> list[tuple[int, int, str | None]]:
     """Non-overlapping (start, end, concept) in view offsets: longest first, then leftmost."""
-    found = [(end + 1 - length, end + 1, concept) for end, (length, concept) in automaton.iter(view.text)]
+    found = list(matcher.find(view.text))
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     taken = [False] * (len(view.text) + 1)
     chosen: list[tuple[int, int, str | None]] = []
@@ -319,20 +317,17 @@ def find_programmes(text: str, scheme: ProgrammeScheme) -> list[ProgrammeMention
 def _repeats(text: str, view: _View, discovered: dict[str, str],
              mentions: list[ProgrammeMention]) -> list[ProgrammeMention]:
     """Later unquoted uses of a name discovered in the same text (“三区同建” … 坚持三区同建)."""
-    automaton = ahocorasick.Automaton()
-    for label in discovered:
-        key = label.translate(str.maketrans("", "", "、，,"))
-        if len(key) >= 3 and key == label:  # only names that are written the same way every time
-            automaton.add_word(key, label)
-    if not len(automaton):
+    matcher = WordMatcher({label: label for label in discovered
+                           # only names that are written the same way every time
+                           if len(label) >= 3 and label == label.translate(str.maketrans("", "", "、，,"))})
+    if not len(matcher):
         return []
-    automaton.make_automaton()
     taken = bytearray(len(text) + 1)  # positions already named by a mention (linear, whatever the length)
     for m in mentions:
         taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     out: list[ProgrammeMention] = []
-    for end, label in automaton.iter(view.text):
-        s, e = view.span(end + 1 - len(label), end + 1)
+    for start, end, label in matcher.find(view.text):
+        s, e = view.span(start, end)
         if any(taken[s:e]):
             continue
         taken[s:e] = b"\x01" * (e - s)

