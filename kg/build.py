@@ -63,6 +63,7 @@ class DocResult:
 class DocFailure:
     key: str
     reason: str
+    lasting: bool = True  # the same input and extractors fail again (not so for running out of memory)
 
 
 @dataclass
@@ -99,7 +100,8 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a build
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return DocFailure(source.key, f"extractor error {type(exc).__name__}: {exc} "
-                                      f"({Path(where.filename).name}:{where.lineno})")
+                                      f"({Path(where.filename).name}:{where.lineno})",
+                          lasting=not isinstance(exc, (MemoryError, OSError)))
 
 
 def _content_hash(source: SourceText) -> str:
@@ -276,13 +278,18 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
     old_state = store.read_state()
     trusted = old_state.get("signature") == signature
     old_files: dict = old_state.get("files", {}) if trusted else {}  # type: ignore[assignment]
+    # documents the extractors rejected last time (key -> [content hash, reason]): an unchanged one is
+    # reported again without extracting it, so a no-op rebuild starts no workers
+    old_failed: dict = old_state.get("failed", {}) if trusted else {}  # type: ignore[assignment]
     files: dict[str, list] = {}
-    state: dict[str, object] = {"signature": signature, "files": files}
+    failed: dict[str, list[str]] = {}
+    state: dict[str, object] = {"signature": signature, "files": files, "failed": failed}
     started_ns = time.time_ns()
     wrote = _put_reference(store, old_state if trusted else {}, state)
     stored = store.documents()
     seen: set[str] = set()
     done: set[str] = set()
+    digests: dict[str, str] = {}  # content hash of each document sent to extraction
 
     def fail(key: str, reason: str) -> None:
         summary.failed += 1
@@ -297,20 +304,35 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
         if progress:
             progress(key)
 
+    def unchanged(key: str, digest: str) -> bool:
+        """Stored with this content hash, or rejected with it last time (then reported again)."""
+        if key in stored and stored[key].content_hash == digest:
+            skip(key)
+            return True
+        rejected = old_failed.get(key)
+        if rejected and rejected[0] == digest:
+            summary.read += 1
+            seen.add(key)
+            failed[key] = rejected
+            fail(key, rejected[1])
+            return True
+        return False
+
     def todo() -> Iterator[SourceText]:
         for path, name in iter_files(paths):
             try:
                 st = path.stat()
             except OSError:
                 st = None
-            where = f"{path.resolve()}\0{name}"
+            where = f"{os.path.abspath(path)}\0{name}"
             old = old_files.get(where)
             if (st is not None and old and old[0] == st.st_size and old[1] == st.st_mtime_ns
-                    and all(key in stored and stored[key].content_hash == digest
+                    and all((key in stored and stored[key].content_hash == digest)
+                            or (key in old_failed and old_failed[key][0] == digest)
                             for key, digest in old[2].items())):
                 files[where] = old
-                for key in old[2]:
-                    skip(key)
+                for key, digest in old[2].items():
+                    unchanged(key, digest)
                 continue
             keys: dict[str, str] = {}
             for item in read_one(path, name, options):
@@ -319,12 +341,11 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                     continue
                 digest = _content_hash(item)
                 keys[item.key] = digest
-                known = stored.get(item.key)
-                if known is not None and known.content_hash == digest:
-                    skip(item.key)
+                if unchanged(item.key, digest):
                     continue
                 summary.read += 1
                 seen.add(item.key)
+                digests[item.key] = digest
                 yield item
             if st is not None and keys and st.st_mtime_ns < started_ns - RACY_NS:
                 files[where] = [st.st_size, st.st_mtime_ns, keys]
@@ -336,6 +357,8 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                 progress(result.key)
             if isinstance(result, DocFailure):
                 fail(result.key, result.reason)
+                if result.lasting and result.key in digests:
+                    failed[result.key] = [digests[result.key], result.reason]
                 continue
             replace = result.key in stored or result.key in done or store.has_graph(result.graph)
             writer.put(result, replace=replace)

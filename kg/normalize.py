@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from kg.model import Document, DocumentMeta, OffsetMap, SourceText
 
 
@@ -142,6 +140,8 @@ def _front_matter(text: str, meta: dict[str, str], notes: list[str]) -> list[Edi
     match = _FRONT_MATTER.match(text)
     if not match:
         return []
+    import yaml  # imported on first use: a no-op build never parses front matter
+
     try:
         data = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 from kg.model import ReadFailure, SourceText
 
 TEXT_FIELDS = ("full_text", "fulltext", "text", "content", "body", "article", "正文", "内容", "全文", "文本")
@@ -145,6 +143,8 @@ def decode(data: bytes) -> str:
                 except UnicodeDecodeError:
                     break
         raise ReadError("binary file (NUL bytes), not text")
+    from charset_normalizer import from_bytes  # imported on first use: a no-op build never decodes
+
     best = from_bytes(data, cp_isolation=["utf_8", "gb18030", "big5", "utf_16"]).best()
     if best is not None and best.encoding != "utf_8":
         return _clean(str(best))

@@ -72,3 +72,40 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path) -> None:
         os.utime(first, ns=(old + 10**9, old + 10**9))
         edited = build([corpus], store, jobs=1)
     assert (edited.read, edited.skipped, edited.changed) == (5, 4, 1)
+
+
+def test_rejected_documents_are_reported_again_without_extraction(tmp_path: Path) -> None:
+    """A document the extractors rejected is remembered with its content hash: an unchanged rebuild
+    reports the same failure without sending it to a worker; an edited one is extracted again."""
+    import os
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "bad" / "chrome_only.html", corpus / "chrome_only.html")
+    shutil.copy(sorted(SEEDS.iterdir())[0], corpus / "report.txt")
+    old = 1_600_000_000_000_000_000
+    for f in corpus.iterdir():
+        os.utime(f, ns=(old, old))
+    sent: list[str] = []
+
+    def counting_mapper(fn, items):  # noqa: ANN001, ANN202 - the real local mapper, recording its input
+        def record(items):  # noqa: ANN001, ANN202
+            for item in items:
+                sent.append(item.key)
+                yield item
+        return local_mapper(1)(fn, record(items))
+
+    with KGStore.open(tmp_path / "s") as store:
+        first = build([corpus], store, mapper=counting_mapper)
+        assert (first.changed, first.failed) == (1, 1) and sorted(sent) == ["chrome_only.html", "report.txt"]
+        sent.clear()
+        again = build([corpus], store, mapper=counting_mapper)
+        assert (again.read, again.skipped, again.failed, again.changed) == (2, 1, 1, 0)
+        assert again.failures == first.failures and sent == []
+        page = corpus / "chrome_only.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>二〇二三年新建大棚320座。</p></body>"),
+                        encoding="utf-8")
+        os.utime(page, ns=(old + 10**9, old + 10**9))
+        edited = build([corpus], store, mapper=counting_mapper)
+    assert sent == ["chrome_only.html"] and edited.read == 2
