@@ -10,6 +10,7 @@ scheme live in the ontology graph.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,14 @@ _INDICATOR_SCHEME = f"<{INDICATOR_SCHEME.value}>"
 _PROGRAMME_SCHEME = f"<{PROGRAMME_SCHEME.value}>"
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
+
+
 def literal(value: str, suffix: str = "") -> str:
     """N-Triples text of a literal; `suffix` is "" (plain), "@zh" or a `_TYPED` datatype."""
-    return f'"{value.translate(_ESCAPES)}"{suffix}'
+    if _NEEDS_ESCAPE.search(value):  # rare: a regex scan is far cheaper than translating every quote
+        value = value.translate(_ESCAPES)
+    return f'"{value}"{suffix}'
 
 
 def _zh(value: str) -> str:
@@ -166,11 +172,12 @@ def to_nquads(extraction: Extraction) -> DocumentGraph:
     doc_digest = digest(doc.key)
     g = ref("graph", doc_digest)
     d = ref("doc", doc_digest)
-    triples: list[str] = []
+    lines: list[str] = []
     vocabulary: dict[str, None] = {}  # blocks in first-use order, each once
+    tail = f" {g} .\n"
 
     def add(s: str, p: str, o: str) -> None:
-        triples.append(f"{s} {p} {o}")
+        lines.append(f"{s} {p} {o}{tail}")
 
     meta = doc.meta
     add(d, RDF.nt.type, KGO.nt.SourceDocument)
@@ -290,11 +297,11 @@ def to_nquads(extraction: Extraction) -> DocumentGraph:
         add(node, KGO.nt.quoteEnd, _int(link.evidence.end))
         add(node, PROV.nt.wasDerivedFrom, d)
 
-    unique = dict.fromkeys(triples)
+    unique = dict.fromkeys(lines)
     blocks = tuple(vocabulary)
     return DocumentGraph(
         graph=g[1:-1],
-        body="".join(f"{t} {g} .\n" for t in unique),
+        body="".join(unique),
         vocabulary=blocks,
         hashes=f"{d} {KGO.nt.contentHash} {literal(doc.content_hash)} {g} .\n",
         quads=len(unique) + 1 + sum(b.count("\n") for b in blocks),
