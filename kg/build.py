@@ -31,6 +31,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
 
+from kg.links import link_programmes
 from kg.model import ReadFailure, SourceText
 from kg.read import ReadOptions, iter_files, read_one
 from kg.store import KGStore
@@ -371,7 +372,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
             if key not in seen:
                 store.remove_graph(doc.graph)
                 summary.removed += 1
-    if summary.changed or summary.removed or not trusted or "links" not in old_state:
+    if wrote or summary.changed or summary.removed or not trusted or "links" not in old_state:
         state["links"] = link_programmes(store, old_state.get("links") if trusted else None)
     else:
         state["links"] = old_state["links"]
@@ -396,34 +397,3 @@ def _put_reference(store: KGStore, old_state: dict[str, object], state: dict[str
         return False
     store.put_reference(reference)
     return True
-
-
-def link_programmes(store: KGStore, previous: object = None) -> str:
-    """Merge variants of discovered programmes across documents (skos:exactMatch in a links graph).
-
-    Returns a digest of the input (discovered labels and their concepts); when it equals `previous`
-    and the links graph exists, the O(labels²) comparison is skipped."""
-    from kg.extract.programme_links import link_discovered
-    from kg.programmes import ProgrammeScheme
-    from kg.rdf import PROGRAMME_SCHEME
-    from kg.vocab import SKOS, iri
-
-    rows = store.rows(f"""SELECT DISTINCT ?p ?label WHERE {{
-        ?p <{SKOS.inScheme.value}> <{PROGRAMME_SCHEME.value}> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?label ;
-           <https://w3id.org/kg-rural/ontology#discoveredBy> ?how }}""")
-    by_label: dict[str, str] = {}
-    for row in sorted(rows, key=lambda r: (r["label"] or "", r["p"] or "")):
-        if row["label"] and row["p"]:
-            by_label.setdefault(row["label"], row["p"])
-    graph = iri("graph", "programme-links").value
-    digest = hashlib.sha256("\n".join(f"{k}\t{v}" for k, v in sorted(by_label.items())).encode()).hexdigest()
-    if digest == previous and store.has_graph(graph):
-        return digest
-    pairs = link_discovered(sorted(by_label), ProgrammeScheme.default())
-    lines = []
-    for a, b in pairs:
-        if a in by_label and b in by_label and a != b:
-            lines.append(f"<{by_label[a]}> <{SKOS.exactMatch.value}> <{by_label[b]}> <{graph}> .")
-            lines.append(f"<{by_label[b]}> <{SKOS.exactMatch.value}> <{by_label[a]}> <{graph}> .")
-    store.put_graph(graph, "\n".join(sorted(set(lines))).encode(), replace=True)
-    return digest
