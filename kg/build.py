@@ -214,6 +214,7 @@ class _Writer:
         self._jobs.put(job)
 
     def put(self, result: DocResult, replace: bool) -> None:
+        self.store.writable()  # on the caller's thread, before any write is handed to the writer thread
         if replace:
             self.flush()
             graph, nquads = result.graph, result.nquads

@@ -109,3 +109,24 @@ def test_rejected_documents_are_reported_again_without_extraction(tmp_path: Path
         os.utime(page, ns=(old + 10**9, old + 10**9))
         edited = build([corpus], store, mapper=counting_mapper)
     assert sent == ["chrome_only.html"] and edited.read == 2
+
+
+def test_noop_rebuild_never_opens_the_store_for_writing(tmp_path: Path) -> None:
+    """Opening RocksDB for writing resumes compactions a bulk load left behind (seconds on a big store),
+    so a rebuild that changes nothing only reads; the first write opens it for writing."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first = sorted(SEEDS.iterdir())[0]
+    (corpus / first.name).write_bytes(first.read_bytes())
+    with KGStore.open(tmp_path / "s") as store:
+        assert store.writing  # a new store
+        build([corpus], store, jobs=1)
+    with KGStore.open(tmp_path / "s") as store:
+        assert not store.writing
+        summary = build([corpus], store, jobs=1)
+        assert (summary.changed, summary.skipped) == (0, 1) and not store.writing
+        (corpus / "new.txt").write_text("甘肃省天水市麦积区2023年新建蔬菜大棚320座。\n", encoding="utf-8")
+        summary = build([corpus], store, jobs=1)
+        assert summary.changed == 1 and store.writing
+    with KGStore.open(tmp_path / "s", read_only=True) as store:
+        assert len(store.documents()) == 2
