@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.matcher import WordMatcher
@@ -339,14 +339,34 @@ def _repeats(text: str, view: _View, discovered: dict[str, str],
 
 # Marker kinds of numbered action statements; a statement runs to the next marker of its kind or to the
 # end of the paragraph.  Markers must follow a line start or punctuation, so 统一是 is no marker.
-_LEAD = r"(?:(?<=^)|(?<=[\n。；;：:！!？?，,\s]))"
-MARKERS: dict[str, re.Pattern[str]] = {
-    "shi": re.compile(rf"{_LEAD}[{_CN_NUM}]+是(?=[^是])", re.M),  # 一是…二是…
+_LEAD_CHARS = frozenset("\n。；;：:！!？?，,")
+
+
+class _AfterBoundary:
+    """A marker that counts only at the start of a line or after punctuation or white space.
+
+    Same matches as the pattern behind the lookbehind `(?:(?<=^)|(?<=[\n。；;：:！!？?，,\\s]))`, found
+    3-6x faster: a pattern that opens with a lookbehind is tried at every position, one that opens with
+    a character class is not.  No marker starts with a boundary character, so a match the lookbehind
+    allows starts where the plain pattern's match starts, and checking the character before is enough."""
+
+    def __init__(self, body: str) -> None:
+        self.pattern = re.compile(body)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        for m in self.pattern.finditer(text):
+            start = m.start()
+            if start == 0 or text[start - 1] in _LEAD_CHARS or text[start - 1].isspace():
+                yield m
+
+
+MARKERS: dict[str, re.Pattern[str] | _AfterBoundary] = {
+    "shi": _AfterBoundary(rf"[{_CN_NUM}]+是(?=[^是])"),  # 一是…二是…
     "dun": re.compile(rf"(?m)^[ \t\u3000]*[{_CN_NUM}]+、"),  # 一、…
-    "paren": re.compile(rf"{_LEAD}[（(][{_CN_NUM}]+[）)]", re.M),  # （一）… (一)…
+    "paren": _AfterBoundary(rf"[（(][{_CN_NUM}]+[）)]"),  # （一）… (一)…
     "arabic": re.compile(r"(?m)^[ \t\u3000]*\d{1,2}[.．、](?!\d)"),  # 1. / 1、
     "dash": re.compile(r"(?m)^[ \t\u3000]*——"),  # ——…
-    "ordinal": re.compile(rf"{_LEAD}第[{_CN_NUM}]+[，,、]", re.M),  # 第一，…
+    "ordinal": _AfterBoundary(rf"第[{_CN_NUM}]+[，,、]"),  # 第一，…
 }
 
 
