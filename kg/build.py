@@ -370,13 +370,15 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                 summary.read += 1
                 seen.add(item.key)
                 digests[item.key] = digest
+                if len(digests) == 1:  # the first document to extract
+                    # the programme-link step at the end needs numpy and rapidfuzz (0.1 s to import):
+                    # import them while the workers start, when this process mostly waits
+                    threading.Thread(target=importlib.import_module, args=("kg.extract.programme_links",),
+                                     daemon=True).start()
                 yield item
             if st is not None and keys and st.st_mtime_ns < started_ns - RACY_NS:
                 files[where] = [st.st_size, st.st_mtime_ns, keys]
 
-    # the programme-link step at the end needs numpy and rapidfuzz (0.1 s to import): import them while
-    # the workers start, when this process mostly waits
-    threading.Thread(target=importlib.import_module, args=("kg.extract.programme_links",), daemon=True).start()
     writer = _Writer(store, batch_bytes)
     try:
         for result in mapper(process_source, todo()):
