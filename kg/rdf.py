@@ -161,9 +161,6 @@ class DocumentGraph:
     def nquads(self) -> bytes:
         return (self.body + "".join(self.vocabulary) + self.hashes).encode("utf-8")
 
-    def to_quads(self) -> list[Quad]:
-        return list(parse(self.nquads(), format=RdfFormat.N_QUADS))
-
 
 def to_nquads(extraction: Extraction) -> DocumentGraph:
     """The document's graph as N-Quads text, written directly: building pyoxigraph terms and serialising
