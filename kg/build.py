@@ -107,10 +107,10 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
 
 
 def _content_hash(source: SourceText) -> str:
-    """Same formula as kg.normalize writes into the graph (kgo:contentHash), so they can be compared."""
-    from kg.normalize import EXTRACTOR_VERSION
+    """The hash kg.normalize writes into the graph (kgo:contentHash), so the two can be compared."""
+    from kg.fingerprint import content_hash
 
-    return hashlib.sha256((EXTRACTOR_VERSION + "\0" + source.key + "\0" + source.text).encode("utf-8")).hexdigest()
+    return content_hash(source.key, source.text)
 
 
 Result = DocResult | DocFailure
@@ -283,7 +283,7 @@ class _Writer:
 
 def _signature(options: ReadOptions) -> str:
     """What the recorded state depends on besides the files themselves."""
-    from kg.normalize import EXTRACTOR_VERSION
+    from kg.fingerprint import EXTRACTOR_VERSION
 
     return f"{STATE_FORMAT}|{EXTRACTOR_VERSION}|{options.text_field or ''}"
 
@@ -309,7 +309,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
     failed: dict[str, list[str]] = {}
     state: dict[str, object] = {"signature": signature, "files": files, "failed": failed}
     started_ns = time.time_ns()
-    wrote = _put_reference(store, old_state if trusted else {}, state)
+    wrote = _put_reference(store, trusted)
     stored = store.documents()
     seen: set[str] = set()
     done: set[str] = set()
@@ -413,15 +413,15 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
     return summary
 
 
-def _put_reference(store: KGStore, old_state: dict[str, object], state: dict[str, object]) -> bool:
-    """Write the ontology/reference graph unless it is unchanged since the last build; True if written."""
-    from kg.rdf import ontology_quads
+def _put_reference(store: KGStore, trusted: bool) -> bool:
+    """Write the ontology/reference graph unless the last build wrote it from the same inputs; True if
+    written.  A trusted state was written with the same extractor fingerprint, which covers ontology/
+    and kg/data (the unit table), so the graph is only built and compared when that changed."""
     from kg.vocab import ONTOLOGY_GRAPH
 
-    reference = serialize(ontology_quads(), format=RdfFormat.N_QUADS) or b""
-    digest = hashlib.sha256(reference).hexdigest()
-    state["reference"] = digest
-    if old_state.get("reference") == digest and store.has_graph(ONTOLOGY_GRAPH.value):
+    if trusted and store.has_graph(ONTOLOGY_GRAPH.value):
         return False
-    store.put_reference(reference)
+    from kg.rdf import ontology_quads
+
+    store.put_reference(serialize(ontology_quads(), format=RdfFormat.N_QUADS) or b"")
     return True

@@ -22,13 +22,35 @@ def _version() -> str:
         return "0+unknown"
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, with the version looked up only when asked for (see _version)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=kwargs.get("help"))
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(f"kg {_version()}")
+        parser.exit()
+
+
+class _QuietBar:
+    """What `kg build -q` uses instead of a tqdm bar: no import, no monitor thread, failures still shown."""
+
+    def update(self, _n: int = 1) -> None:
+        pass
+
+    def write(self, text: str, file: object = None) -> None:
+        print(text, file=file or sys.stderr)
+
+    def close(self) -> None:
+        pass
+
+
 def _err(message: str) -> None:
     print(f"kg: {message}", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from kg.build import build
     from kg.read import ReadOptions
 
@@ -41,7 +63,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         from kg.distributed import dask_mapper
 
         mapper = dask_mapper(args.scheduler)
-    bar = tqdm(desc="building", unit="doc", file=sys.stderr, disable=args.quiet, dynamic_ncols=True)
+    if args.quiet:
+        bar = _QuietBar()
+    else:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="building", unit="doc", file=sys.stderr, dynamic_ncols=True)
 
     def on_failure(key: str, reason: str) -> None:
         bar.write(f"failed: {key}: {reason}", file=sys.stderr)
@@ -107,7 +134,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of rural-revitalisation reporting.")
-    p.add_argument("--version", action="version", version=f"kg {_version()}")
+    p.add_argument("--version", action=_VersionAction, help="show the version and exit")
     sub = p.add_subparsers(dest="command", required=True)
 
     def store_arg(sp: argparse.ArgumentParser) -> None:

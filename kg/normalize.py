@@ -10,30 +10,13 @@ Traditional -> Simplified -> page chrome and header lines (which feed the metada
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from kg.fingerprint import content_hash
 from kg.model import Document, DocumentMeta, OffsetMap, SourceText
-
-
-def _extractor_fingerprint() -> str:
-    """A digest of the code and knowledge that turn text into triples (kg/**/*.py, kg/data, ontology/):
-    when any of it changes, every document's content hash changes and a rebuild refreshes it."""
-    package = Path(__file__).resolve().parent
-    files = sorted([*package.rglob("*.py"), *(package / "data").glob("*"), *(package / "_resources").rglob("*.ttl"),
-                    *(package.parent / "ontology").glob("*.ttl")])
-    digest = hashlib.sha256()
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-EXTRACTOR_VERSION = _extractor_fingerprint()
 
 Edit = tuple[int, int, str]
 
@@ -407,7 +390,7 @@ def normalise(source: SourceText) -> Document:
     extra = {k: v for k, v in meta.items() if isinstance(v, str) and len(v) <= 500}
     if notes:
         extra["notes"] = "; ".join(notes)
-    digest = hashlib.sha256((EXTRACTOR_VERSION + "\0" + source.key + "\0" + original).encode("utf-8")).hexdigest()
+    digest = content_hash(source.key, original)
     return Document(
         key=source.key,
         file=source.file,
