@@ -1,0 +1,21 @@
+"""kg.matcher: the many-word scan the place and programme recognisers stand on."""
+
+from __future__ import annotations
+
+from kg.matcher import WordMatcher
+
+
+def test_offsets_are_characters_even_after_astral_characters() -> None:
+    """Offsets index the Python string (not UTF-8 bytes or UTF-16 units): emoji and CJK Extension B
+    characters before a name must not shift it."""
+    matcher = WordMatcher({"麦积区": "county", "积区": "tail"})
+    text = "😀𠀀é麦积区。"
+    found = list(matcher.find(text))
+    assert [(text[s:e], v) for s, e, v in found] == [("麦积区", "county"), ("积区", "tail")]
+
+
+def test_every_overlapping_occurrence_in_order_of_end() -> None:
+    matcher = WordMatcher({"脱贫": 1, "脱贫攻坚": 2, "攻坚": 3, "": 4})
+    text = "脱贫攻坚，攻坚"
+    assert list(matcher.find(text)) == [(0, 2, 1), (0, 4, 2), (2, 4, 3), (5, 7, 3)]
+    assert len(matcher) == 3 and list(WordMatcher({}).find(text)) == []
