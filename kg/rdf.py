@@ -74,16 +74,8 @@ def ref(kind: str, *parts: str) -> str:
     return f"<{mint(kind, *parts)}>"
 
 
-def region_iri(region: Region) -> NamedNode:
-    return iri("region", *region.key.split("/"))
-
-
 def region_ref(region: Region) -> str:
     return ref("region", *region.key.split("/"))
-
-
-def indicator_iri(label: str) -> NamedNode:
-    return iri("indicator", label)
 
 
 def unit_iri(label: str) -> NamedNode:
@@ -91,11 +83,7 @@ def unit_iri(label: str) -> NamedNode:
 
 
 def unit_ref(label: str) -> str:
-    return ref("unit", "percent" if label == "%" else label)
-
-
-def programme_iri(label: str, concept: str | None) -> NamedNode:
-    return NamedNode(concept) if concept else iri("program", label)
+    return f"<{unit_iri(label).value}>"  # units are few: the cached NamedNode is the one definition
 
 
 def programme_ref(label: str, concept: str | None) -> str:

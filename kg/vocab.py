@@ -117,13 +117,5 @@ def iri(kind: str, *parts: str) -> NamedNode:
     return NamedNode(mint(kind, *parts))
 
 
-def document_iri(key: str) -> NamedNode:
-    return iri("doc", digest(key))
-
-
-def graph_iri(key: str) -> NamedNode:
-    return iri("graph", digest(key))
-
-
 ONTOLOGY_GRAPH = iri("graph", "ontology")  # ontology, programme scheme and unit table
 VOCABULARY_GRAPH = iri("graph", "vocabulary")  # regions, indicators, discovered programmes
