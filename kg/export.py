@@ -96,7 +96,7 @@ SELECT ?n ?type ?label ?a ?b ?c ?d WHERE {
     OPTIONAL { SELECT ?n (GROUP_CONCAT(DISTINCT STR(?y); separator=", ") AS ?a)
                WHERE { ?n a kgo:PolicyDocument ; kgo:coversYear ?y } GROUP BY ?n }
   } UNION {
-    { ?x kgo:mentionsProgramme ?n } UNION { ?pm kgo:programme ?n }
+    { ?x kgo:mentionsProgramme ?n } UNION { ?pm kgo:programme ?n }  # in a measure, in a mention
     ?n skos:prefLabel ?label . FILTER(LANG(?label) = "zh" || LANG(?label) = "")
     OPTIONAL { ?n kgo:discoveredBy ?a }
     BIND("programme" AS ?type)
@@ -120,7 +120,8 @@ SELECT ?s ?rel ?o ?file ?quote ?x WHERE {
     { ?s kgo:mentionsRegion ?o } UNION { ?s kgo:mainRegion ?o BIND("main" AS ?x) }
     BIND("mentionsRegion" AS ?rel)
   } UNION {
-    ?s a kgo:SourceDocument ; kgo:fileName ?file ; kgo:mentionsProgramme ?o . BIND("mentionsProgramme" AS ?rel)
+    SELECT DISTINCT ?s ?o ?file ("mentionsProgramme" AS ?rel) WHERE {  # a document's programme mentions
+      ?pm a kgo:ProgrammeMention ; kgo:programme ?o ; prov:wasDerivedFrom ?s . ?s kgo:fileName ?file }
   } UNION {
     ?s a kgo:SourceDocument ; kgo:fileName ?file ; kgo:cites ?o . BIND("cites" AS ?rel)
   } UNION {

@@ -232,7 +232,6 @@ def to_nquads(extraction: Extraction) -> DocumentGraph:
         if (p, region and region.key) in mentioned:
             continue  # one mention node per programme and region of a document, quoting the first
         mentioned.add((p, region and region.key))
-        add(d, KGO.nt.mentionsProgramme, p)
         node = ref("pm", doc_digest, str(n))
         add(node, RDF.nt.type, KGO.nt.ProgrammeMention)
         add(node, KGO.nt.programme, p)
@@ -242,7 +241,6 @@ def to_nquads(extraction: Extraction) -> DocumentGraph:
         s, e = doc.source_span(mention.start, mention.end)
         add(node, KGO.nt.quote, literal(doc.source[s:e]))
         add(node, KGO.nt.quoteStart, _int(s))
-        add(node, KGO.nt.quoteEnd, _int(e))
         if mention.concept is None and p not in seen_programmes:
             seen_programmes.add(p)
             vocabulary[programme_block(p, mention.label, mention.discovered_by or "text")] = None
@@ -279,7 +277,6 @@ def to_nquads(extraction: Extraction) -> DocumentGraph:
                 vocabulary[programme_block(p, link.programme, "partnership")] = None
         add(node, KGO.nt.quote, literal(link.evidence.quote))
         add(node, KGO.nt.quoteStart, _int(link.evidence.start))
-        add(node, KGO.nt.quoteEnd, _int(link.evidence.end))
         add(node, PROV.nt.wasDerivedFrom, d)
 
     unique = dict.fromkeys(lines)
@@ -321,7 +318,6 @@ def _observation(obs: Observation, node: str, d: str, add, region_node) -> None:
     add(node, PROV.nt.wasDerivedFrom, d)
     add(node, KGO.nt.quote, literal(obs.evidence.quote))
     add(node, KGO.nt.quoteStart, _int(obs.evidence.start))
-    add(node, KGO.nt.quoteEnd, _int(obs.evidence.end))
 
 
 def resource_dir(name: str) -> Path:

@@ -126,3 +126,26 @@ def test_query_formats_and_sources(seeds_store_path: Path, tmp_path: Path, fmt: 
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
     assert kg("--version").stdout.startswith("kg ")
+
+
+def test_every_quote_sits_at_its_start_offset_in_the_original_text(seeds_store_path: Path) -> None:
+    """A quoted fact stores kgo:quote and kgo:quoteStart only: its end is the start plus the quote's length,
+    so the quote must be exactly the original (decoded, unconverted) text from that offset."""
+    from kg.model import SourceText
+    from kg.normalize import normalise
+    from kg.read import read_paths
+
+    originals = {item.file: normalise(item).source for item in read_paths([SEEDS])
+                 if isinstance(item, SourceText)}
+    sparql = """PREFIX kgo: <https://w3id.org/kg-rural/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?t ?file ?quote ?start ?end WHERE {
+          ?x a ?t ; kgo:quote ?quote ; kgo:quoteStart ?start ; prov:wasDerivedFrom ?d .
+          ?d kgo:fileName ?file OPTIONAL { ?x kgo:quoteEnd ?end } }"""
+    kinds: set[str] = set()
+    with KGStore.open(seeds_store_path, read_only=True) as store:
+        for row in store.query(sparql):
+            start, quote = int(row["start"].value), row["quote"].value
+            assert originals[row["file"].value][start:start + len(quote)] == quote
+            assert row["end"] is None  # derivable, so not stored
+            kinds.add(row["t"].value.rsplit("#", 1)[-1])
+    assert {"Observation", "ProgrammeMention", "Partnership"} <= kinds
