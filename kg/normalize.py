@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.fingerprint import content_hash
+from kg.matcher import CharMap
 from kg.model import Document, DocumentMeta, OffsetMap, SourceText
 
 Edit = tuple[int, int, str]
@@ -52,6 +53,7 @@ FULLWIDTH = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "（": "(", "）": ")", "\u3000": " ",
      "\xa0": " ", **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
      **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}})
+_TO_VARIANTS, _TO_HALFWIDTH = CharMap(VARIANTS), CharMap(FULLWIDTH)  # whole-text versions of the tables
 
 
 @cache
@@ -62,7 +64,7 @@ def _converter():  # noqa: ANN202 - opencc has no type hints
 
 
 def to_simplified(text: str) -> str:
-    return _converter().convert(text).translate(VARIANTS)
+    return _TO_VARIANTS(_converter().convert(text))
 
 
 def _t2s_edits(text: str) -> list[Edit]:
@@ -70,7 +72,7 @@ def _t2s_edits(text: str) -> list[Edit]:
     character-by-character conversion, so offsets stay exact.  The text is converted in one call (no
     phrase spans a line break) and only lines that differ are compared character by character."""
     lines = text.split("\n")
-    converted = to_simplified(text.translate(FULLWIDTH)).split("\n")
+    converted = to_simplified(_TO_HALFWIDTH(text)).split("\n")
     if len(converted) != len(lines):  # not expected: convert line by line instead
         converted = [to_simplified(line.translate(FULLWIDTH)) for line in lines]
     edits: list[Edit] = []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kg.matcher import WordMatcher
+import pytest
+
+from kg.matcher import CharMap, WordMatcher
+from kg.normalize import FULLWIDTH, VARIANTS
 
 
 def test_offsets_are_characters_even_after_astral_characters() -> None:
@@ -19,3 +22,15 @@ def test_every_overlapping_occurrence_in_order_of_end() -> None:
     text = "脱贫攻坚，攻坚"
     assert list(matcher.find(text)) == [(0, 2, 1), (0, 4, 2), (2, 4, 3), (5, 7, 3)]
     assert len(matcher) == 3 and list(WordMatcher({}).find(text)) == []
+
+
+# every character a regex character class could misread: ] \\ ^ - and the quote characters
+_REGEX_SPECIAL = str.maketrans({"]": "】", "\\": "/", "^": "", "-": "—", "[": None, '"': None, "“": None})
+
+
+@pytest.mark.parametrize("table", [FULLWIDTH, VARIANTS, _REGEX_SPECIAL, {}], ids=["fullwidth", "variants", "special", "empty"])
+def test_charmap_is_str_translate(table: dict[int, int | str | None]) -> None:
+    """Same result as str.translate on every character of the Basic Multilingual Plane, and beyond it."""
+    text = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000) + "😀𠀀"
+    assert CharMap(table)(text) == text.translate(table)
+    assert CharMap(table)("") == ""

@@ -78,7 +78,7 @@ class _View:
     @classmethod
     def of(cls, text: str) -> _View:
         removed = [m.start() for m in _QUOTE_RE.finditer(text)]
-        view = text.translate(_DROP_QUOTES) if removed else text
+        view = _QUOTE_RE.sub("", text) if removed else text
         return cls(view, [pos - n for n, pos in enumerate(removed)])
 
     def _origin(self, index: int) -> int:
@@ -89,7 +89,6 @@ class _View:
         return self._origin(start), self._origin(end - 1) + 1
 
 
-_DROP_QUOTES = str.maketrans("", "", "".join(sorted(_QUOTE_CHARS)))
 _QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
 
 

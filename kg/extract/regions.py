@@ -134,7 +134,7 @@ def _select(hits: list[_Hit], accept: int = ACCEPT) -> list[_Hit]:
 
 
 def _division_hits(text: str, gaz: Gazetteer) -> list[_Hit]:
-    norm = text.translate(gaz.char_map) if gaz.char_map else text
+    norm = gaz.normalise_variants(text)
     hits = []
     for start, end, surface in gaz.matcher.find(norm):
         hits.append(_Hit(start, end, surface, gaz.forms(surface)))
