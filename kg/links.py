@@ -175,6 +175,7 @@ def link_programmes(store: KGStore, previous: object = None) -> str:
             new_edges.append((pa, pb))
     for p, label in cluster_labels(programmes, [*external, *new_edges], labels, scheme_concepts).items():
         quads.add(Quad(p, CLUSTER_LABEL, Literal(label), LINKS_GRAPH))
+    # a first build has no links graph to replace: a plain load is 3x cheaper than DROP + INSERT DATA
     store.put_graph(LINKS_GRAPH.value, serialize(sorted(quads, key=str), format=RdfFormat.N_QUADS) or b"",
-                    replace=True)
+                    replace=store.has_graph(LINKS_GRAPH.value))
     return digest
