@@ -149,16 +149,3 @@ def test_every_quote_sits_at_its_start_offset_in_the_original_text(seeds_store_p
             assert row["end"] is None  # derivable, so not stored
             kinds.add(row["t"].value.rsplit("#", 1)[-1])
     assert {"Observation", "ProgrammeMention", "Partnership"} <= kinds
-
-
-def test_worker_warm_up_text_reaches_every_extractor() -> None:
-    """The forkserver preloads kg.worker so workers inherit loaded resources: its text must still
-    give a region, a programme and figures, or the warm-up silently stops covering those extractors."""
-    from kg.build import DocResult
-    from kg.worker import WARM_UP, process_source
-
-    result = process_source(WARM_UP)
-    assert isinstance(result, DocResult)
-    assert result.observations >= 2
-    text = result.nquads.decode("utf-8")
-    assert "ProgrammeMention" in text and "620000" in text  # 甘肃省: a programme and a gazetteer region

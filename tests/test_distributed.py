@@ -36,15 +36,13 @@ def test_dask_build_equals_local_build(tmp_path: Path) -> None:
 
 def test_bulk_loaded_build_equals_transactional_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk path (hash quads written after the batch) stores exactly what one transaction per
-    document stores, whether each document is its own bulk load or the last batch is split over the
-    writer threads; and a rebuild after a crash mid-batch (graphs present, hashes missing) repairs it."""
+    document stores; and a rebuild after a crash mid-batch (graphs present, hashes missing) repairs it."""
     with KGStore.open(tmp_path / "tx") as store:
         build([SEEDS], store, jobs=1, batch_bytes=1 << 40)  # one small batch: a single transaction
     expected = all_quads(tmp_path / "tx")
-    monkeypatch.setattr("kg.build.BULK_MIN_BYTES", 0)  # the seeds are far below the bulk loader's threshold
-    with KGStore.open(tmp_path / "split") as store:
-        build([SEEDS], store, jobs=2, batch_bytes=1 << 40)  # one last batch: a bulk load per writer thread
-    assert all_quads(tmp_path / "split") == expected
+    # the seeds are far below the size at which a batch goes to the bulk loader: lower it, or every
+    # "batch" below would be an ordinary transaction too
+    monkeypatch.setattr("kg.build.BULK_MIN_BYTES", 0)
     with KGStore.open(tmp_path / "bulk") as store:
         build([SEEDS], store, jobs=2, batch_bytes=1)  # every document is its own bulk batch
     assert all_quads(tmp_path / "bulk") == expected
