@@ -85,6 +85,26 @@ def yardstick(paths: list[Path]) -> dict[str, float]:
             "jieba_chars_per_s": chars / jieba_s if jieba_s else 0.0}
 
 
+_SPIN = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(20_000_000): s += i\nprint(time.perf_counter() - t)"
+
+
+def core_scaling(procs: int | None = None) -> dict[str, float]:
+    """How many cores this machine really gives at once: a pure-Python loop alone, then `procs` copies
+    side by side (separate processes).  On this shared VM two vCPUs gave 1.1-1.5x one, varying by
+    the minute, and the parallel build can only be as fast as that allows; the yardstick is one core."""
+    procs = procs or os.cpu_count() or 1
+
+    def spin(n: int) -> list[float]:
+        running = [subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE, text=True)
+                   for _ in range(n)]
+        return [float(p.communicate()[0]) for p in running]
+
+    alone = spin(1)[0]
+    together = spin(procs)
+    return {"procs": procs, "alone_s": alone, "together_s": max(together),
+            "speedup": procs * alone / max(together)}
+
+
 def run_build(paths: list[Path], store: Path, jobs: int | None) -> Run:
     """`kg build` as a subprocess: wall time, CPU time of its whole tree, peak RSS summed over the tree."""
     cmd = [sys.executable, "-m", "kg.cli", "build", *map(str, paths), "--store", str(store), "-q"]
@@ -307,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="kg-bench-", dir=args.workdir))
     results: dict[str, dict] = {}
     info: dict[str, object] = {}
+    scaling = [core_scaling(args.jobs)]
     try:
         results["real"] = bench_corpus("real", present, work, args, queries=True)
         if args.synthetic_mb > 0:
@@ -314,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             info = synthetic_corpus(present, args.synthetic_mb, work / "synthetic", args.seed)
             results["synthetic"] = bench_corpus("synthetic", [work / "synthetic"], work, args, queries=False)
             results["synthetic"]["generated"] = info
+        scaling.append(core_scaling(args.jobs))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -328,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "load_avg_at_end": os.getloadavg()},
+                    "load_avg_at_end": os.getloadavg(), "core_scaling": scaling},
         "args": {"quick": args.quick, "synthetic_mb": args.synthetic_mb, "runs": args.runs, "jobs": args.jobs},
         "targets": TARGETS,
         "corpora": results,
@@ -338,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out / (time.strftime("%Y%m%d-%H%M%S") + ".json")
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(table(results))
+    print("cores at once (pure-Python loop, start / end): "
+          + " / ".join(f"{c['procs']} give {c['speedup']:.2f}x one" for c in scaling))
     print("targets:", ", ".join(f"{k} {'pass' if v else ('n/a' if v is None else 'FAIL')}" for k, v in checks.items()))
     print(f"wrote {out}")
     return 0

@@ -20,6 +20,8 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
     assert len(files) == 1
     report = json.loads(files[0].read_text(encoding="utf-8"))
     assert set(report) >= {"timestamp", "targets", "corpora", "pass"}
+    scaling = report["machine"]["core_scaling"]  # measured before and after the corpora
+    assert len(scaling) == 2 and all(c["alone_s"] > 0 and c["speedup"] > 0 for c in scaling)
     assert set(report["pass"]) == {"build_vs_yardstick", "noop_vs_build", "query_median_ms", "peak_rss_mb"}
     assert set(report["corpora"]) == {"real", "synthetic"}
     for corpus in report["corpora"].values():
@@ -34,4 +36,4 @@ def test_bench_quick_writes_results(tmp_path: Path) -> None:
     assert {"documents", "observations"} <= set(queries)
     assert all("median_ms" in q and "pass" in q for q in queries.values())
     assert report["corpora"]["real"]["noop_build"]["summary"].startswith("read 5 · changed 0 · skipped 5")
-    assert "ratio to yardstick" in done.stdout
+    assert "ratio to yardstick" in done.stdout and "cores at once" in done.stdout
