@@ -90,7 +90,7 @@ _SPIN = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(20_000_000)
 
 def core_scaling(procs: int | None = None) -> dict[str, float]:
     """How many cores this machine really gives at once: a pure-Python loop alone, then `procs` copies
-    side by side (separate processes).  On this shared VM two vCPUs gave 1.1-1.5x one, varying by
+    side by side (separate processes).  On this shared VM two vCPUs gave 0.95-1.5x one, varying by
     the minute, and the parallel build can only be as fast as that allows; the yardstick is one core."""
     procs = procs or os.cpu_count() or 1
 
