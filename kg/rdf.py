@@ -146,9 +146,6 @@ class DocumentGraph:
     hashes: str
     quads: int
 
-    def nquads(self) -> bytes:
-        return (self.body + "".join(self.vocabulary) + self.hashes).encode("utf-8")
-
 
 def to_nquads(extraction: Extraction) -> DocumentGraph:
     """The document's graph as N-Quads text, written directly: building pyoxigraph terms and serialising
