@@ -18,14 +18,11 @@ from __future__ import annotations
 import hashlib
 import importlib
 import itertools
-import multiprocessing
 import os
 import queue
-import sys
 import threading
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +31,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from kg.links import link_programmes
 from kg.model import ReadFailure, SourceText
+from kg.pool import DocBudget, pool_map, run_with_budget, timeout_reason
 from kg.read import ReadOptions, iter_files, read_one
 from kg.store import KGStore
 
@@ -55,6 +53,8 @@ class DocResult:
     hashes: bytes  # the kgo:contentHash quad: written last, it marks the graph complete
     quads: int
     observations: int
+    chrome_chars: int = 0  # characters of the original removed as page chrome
+    seconds: float = 0.0  # time taken from text to graph
 
     @property
     def nquads(self) -> bytes:
@@ -76,6 +76,7 @@ class BuildSummary:
     failed: int = 0
     removed: int = 0
     quads: int = 0
+    chrome_chars: int = 0  # characters removed as page chrome from the documents written
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
@@ -90,6 +91,7 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
     from kg.normalize import normalise
     from kg.rdf import to_nquads
 
+    started = time.perf_counter()
     try:
         doc = normalise(source)
         if not doc.text.strip():
@@ -98,12 +100,25 @@ def process_source(source: SourceText) -> DocResult | DocFailure:
         graph = to_nquads(extraction)
         return DocResult(source.key, graph.graph, graph.body.encode("utf-8"),
                          tuple(block.encode("utf-8") for block in graph.vocabulary),
-                         graph.hashes.encode("utf-8"), graph.quads, len(extraction.observations))
+                         graph.hashes.encode("utf-8"), graph.quads, len(extraction.observations),
+                         doc.chrome_chars, time.perf_counter() - started)
+    except RecursionError:
+        return DocFailure(source.key, "extractor error: nested too deeply (RecursionError)")
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a build
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return DocFailure(source.key, f"extractor error {type(exc).__name__}: {exc} "
+        return DocFailure(source.key, f"extractor error {type(exc).__name__}: {' '.join(str(exc).split())[:200]} "
                                       f"({Path(where.filename).name}:{where.lineno})",
                           lasting=not isinstance(exc, (MemoryError, OSError)))
+
+
+def timed_out(source: SourceText, seconds: float) -> DocFailure:
+    """The failure of a document that ran past its time budget (see kg.pool)."""
+    return DocFailure(source.key, timeout_reason(seconds, len(source.text)))
+
+
+def worker_died(source: SourceText, reason: str) -> DocFailure:
+    """The failure of a document whose worker died under it; another build may get through it."""
+    return DocFailure(source.key, reason, lasting=False)
 
 
 def _content_hash(source: SourceText) -> str:
@@ -131,9 +146,12 @@ def chunks(items: Iterable[SourceText], max_chars: int = CHUNK_CHARS) -> Iterato
         yield chunk
 
 
-def map_chunk(fn: Callable[[SourceText], Result], chunk: list[SourceText]) -> list[Result]:
-    """Run `fn` over one task's documents (module level so worker processes can unpickle it)."""
-    return [fn(item) for item in chunk]
+def map_chunk(fn: Callable[[SourceText], Result], chunk: list[SourceText],
+              budget: DocBudget | None = None) -> list[Result]:
+    """Run `fn` over one task's documents (module level so worker processes can unpickle it), each
+    within its time budget where the worker's main thread can keep one (see kg.pool)."""
+    budget = budget or DocBudget()
+    return [run_with_budget(fn, item, budget.seconds(len(item.text)), timed_out) for item in chunk]
 
 
 def _nonempty(items: Iterable[SourceText]) -> Iterator[SourceText] | None:
@@ -143,33 +161,16 @@ def _nonempty(items: Iterable[SourceText]) -> Iterator[SourceText] | None:
     return None if first is None else itertools.chain([first], it)
 
 
-def local_mapper(jobs: int, inflight: int | None = None) -> Mapper:
-    """Ordered, streaming map over worker processes (or in-process with one job).
-
-    At most `inflight` tasks (default 4 per worker) are queued or finished-but-unconsumed at any time:
-    `Pool.imap` would read the whole input ahead and hold every result the consumer has not taken yet,
-    so its memory grows with the corpus when the store writer is slower than the workers."""
+def local_mapper(jobs: int, budget: DocBudget | None = None) -> Mapper:
+    """Ordered, streaming map over worker processes that keep each document's time budget (kg.pool)."""
+    budget = budget or DocBudget()
 
     def run(fn: Callable[[SourceText], Result], items: Iterable[SourceText]) -> Iterator[Result]:
         todo = _nonempty(items)
         if todo is None:
             return
-        if jobs <= 1:
-            yield from map(fn, todo)
-            return
-        method = "forkserver" if sys.platform != "darwin" else "spawn"
-        ctx = multiprocessing.get_context(method)
-        if method == "forkserver":  # workers fork from a server that has the extractors imported already
-            ctx.set_forkserver_preload(["kg.build", "kg.extract.pipeline", "kg.normalize", "kg.rdf"])
-        limit = inflight or 4 * jobs
-        with ctx.Pool(jobs) as pool:
-            window: deque = deque()
-            for chunk in chunks(todo):
-                window.append(pool.apply_async(map_chunk, (fn, chunk)))
-                if len(window) >= limit:
-                    yield from window.popleft().get()
-            while window:
-                yield from window.popleft().get()
+        yield from pool_map(fn, todo, jobs=max(1, jobs), budget=budget, on_timeout=timed_out,
+                            on_death=worker_died, task_chars=CHUNK_CHARS)
 
     return run
 
@@ -281,24 +282,30 @@ class _Writer:
             raise self._error
 
 
-def _signature(options: ReadOptions) -> str:
-    """What the recorded state depends on besides the files themselves."""
+def _signature(options: ReadOptions, budget: DocBudget) -> str:
+    """What the recorded state depends on besides the files themselves (a new time budget retries the
+    documents that ran out of time under the old one)."""
     from kg.fingerprint import EXTRACTOR_VERSION
 
-    return f"{STATE_FORMAT}|{EXTRACTOR_VERSION}|{options.text_field or ''}"
+    return f"{STATE_FORMAT}|{EXTRACTOR_VERSION}|{options.text_field or ''}|{budget.per_100k}/{budget.minimum}"
 
 
 def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int | None = None,
           options: ReadOptions | None = None, mapper: Mapper | None = None,
           progress: Callable[[str], None] | None = None,
           on_failure: Callable[[str, str], None] | None = None,
-          batch_bytes: int = BATCH_BYTES) -> BuildSummary:
-    """Bring the store in line with the documents under `paths`."""
+          on_document: Callable[[DocResult], None] | None = None,
+          batch_bytes: int = BATCH_BYTES, budget: DocBudget | None = None) -> BuildSummary:
+    """Bring the store in line with the documents under `paths`.
+
+    Every document is bounded in time (`budget`, see kg.pool); whatever goes wrong with one document is
+    a one-line failure of that document, reported through `on_failure`, and the build goes on."""
     summary = BuildSummary()
     options = options or ReadOptions()
+    budget = budget or DocBudget()
     jobs = jobs or os.cpu_count() or 1
-    mapper = mapper or local_mapper(jobs)
-    signature = _signature(options)
+    mapper = mapper or local_mapper(jobs, budget)
+    signature = _signature(options, budget)
     old_state = store.read_state()
     trusted = old_state.get("signature") == signature
     old_files: dict = old_state.get("files", {}) if trusted else {}  # type: ignore[assignment]
@@ -343,7 +350,11 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
         return False
 
     def todo() -> Iterator[SourceText]:
-        for path, name in iter_files(paths):
+        for entry in iter_files(paths):
+            if isinstance(entry, ReadFailure):
+                fail(entry.file, entry.reason)
+                continue
+            path, name = entry
             try:
                 st = path.stat()
             except OSError:
@@ -393,6 +404,9 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
             writer.put(result, replace=replace)
             done.add(result.key)
             summary.changed += 1
+            summary.chrome_chars += result.chrome_chars
+            if on_document:
+                on_document(result)
     finally:
         writer.close()
     if prune:

@@ -51,7 +51,8 @@ def _err(message: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.build import DocResult, build
+    from kg.pool import DocBudget
     from kg.read import ReadOptions
 
     missing = [p for p in args.paths if not p.exists()]
@@ -73,11 +74,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     def on_failure(key: str, reason: str) -> None:
         bar.write(f"failed: {key}: {reason}", file=sys.stderr)
 
+    def on_document(result: DocResult) -> None:
+        bar.write(f"built: {result.key}: {result.observations} figures, {result.quads} quads, "
+                  f"{result.chrome_chars} characters of page chrome removed, {result.seconds:.2f} s", file=sys.stderr)
+
+    budget = DocBudget() if args.doc_timeout is None else DocBudget(per_100k=args.doc_timeout)
     with KGStore.open(args.store) as store:
         summary = build(paths, store, prune=args.prune, jobs=args.jobs, options=ReadOptions(args.text_field),
-                        mapper=mapper, progress=lambda _key: bar.update(1), on_failure=on_failure)
+                        mapper=mapper, progress=lambda _key: bar.update(1), on_failure=on_failure,
+                        on_document=on_document if args.verbose else None, budget=budget)
     bar.close()
     print(summary.line())
+    if args.verbose:
+        print(f"page chrome removed: {summary.chrome_chars} characters from {summary.changed} documents "
+              "(per document above; stored as kgo:chromeChars)", file=sys.stderr)
     if summary.read == 0 or missing and not paths:
         _err("nothing could be read")
         return 1
@@ -149,6 +159,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--text-field", default=None, help="CSV/JSON field holding the text")
     b.add_argument("--executor", choices=("local", "dask"), default="local")
     b.add_argument("--scheduler", default=None, help="Dask scheduler address (with --executor dask)")
+    b.add_argument("--doc-timeout", type=float, default=None, metavar="SECONDS",
+                   help="time budget of one document, in seconds per 100,000 characters (at least 5 s each; "
+                        "default 5; 0 turns it off): a document past it is reported as failed")
+    b.add_argument("-v", "--verbose", action="store_true",
+                   help="one line per document built, with the characters removed as page chrome")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
 

@@ -112,6 +112,18 @@ class OffsetMap:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """A stretch of a text removed as page chrome: its offsets, the kind of chrome, and the header field
+    (时间, 来源 …) and value it carried, if any."""
+
+    start: int
+    end: int
+    kind: str
+    field: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     title: str | None = None
     date: str | None = None  # ISO 8601 date YYYY-MM-DD
@@ -134,6 +146,12 @@ class Document:
     offsets: OffsetMap  # text position -> source position
     meta: DocumentMeta
     content_hash: str
+    chrome: tuple[Removal, ...] = ()  # page chrome cut out, with offsets in `source` and its kind
+
+    @property
+    def chrome_chars(self) -> int:
+        """Characters of the original removed as page chrome (so a loss of body text can be seen)."""
+        return sum(r.end - r.start for r in self.chrome)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in `source` of the stretch `text[start:end]`."""

@@ -10,12 +10,13 @@ Traditional -> Simplified -> page chrome and header lines (which feed the metada
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
+from kg.chrome import ChromeFinder, Removal
 from kg.fingerprint import content_hash
+from kg.markup import html_edits, markdown_edits
 from kg.matcher import CharMap
 from kg.model import Document, DocumentMeta, OffsetMap, SourceText
 
@@ -108,29 +109,32 @@ def detect_script(text: str, t2s_edits: list[Edit]) -> str:
 # --- front matter, HTML, Markdown ----------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_DROP_ELEMENTS = re.compile(
-    r"<(script|style|noscript|nav|header|footer|aside|head|iframe|form|select|button|svg)\b.*?</\1\s*>|<!--.*?-->",
-    re.S | re.I)
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<!DOCTYPE[^>]*>", re.S)
-_BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-               "article", "main", "blockquote", "dd", "dt", "hr", "td", "th", "title", "body", "html"}
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
-_HTML_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(((?:https?:)?//[^)\s]+)\)")
-_MD_MARK = re.compile(r"^(#{1,6}[ \t]+|>[ \t]?|[*-][ \t]+(?=\S))|\*\*|__", re.M)
+def _yaml_without_aliases():  # noqa: ANN202 - a PyYAML loader class, built on first use
+    """A safe YAML loader that refuses aliases: `&a [*b, *b …]` chains expand exponentially
+    (eight levels took 11 s), and front matter never needs them."""
+    import yaml  # imported on first use: a no-op build never parses front matter
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # noqa: ANN001, ANN202 - PyYAML's signature
+            if self.check_event(yaml.events.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "uses a YAML alias (not allowed in front matter)",
+                                                  event.start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def _front_matter(text: str, meta: dict[str, str], notes: list[str]) -> list[Edit]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return []
-    import yaml  # imported on first use: a no-op build never parses front matter
+    import yaml
 
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_yaml_without_aliases())  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
-        notes.append(f"front matter is not valid YAML ({str(exc).splitlines()[0]}); ignored")
+        notes.append(f"front matter is not valid YAML ({' '.join(str(exc).split())[:160]}); ignored")
         data = None
     if isinstance(data, dict):
         for key, value in data.items():
@@ -142,45 +146,9 @@ def _front_matter(text: str, meta: dict[str, str], notes: list[str]) -> list[Edi
 
 
 def _markup_edits(text: str, meta: dict[str, str]) -> list[Edit]:
-    """Remove HTML elements that are never body text, tags (block tags become line breaks) and
-    entities; Markdown links keep their text and give their URL to the metadata."""
-    edits: list[Edit] = []
-    if "<" in text:
-        # the page's own heading first: <title> usually carries the site name too (标题_某某政府网)
-        heading = _HTML_H1.search(text)
-        title = heading or _HTML_TITLE.search(text)
-        if title and "html_title" not in meta:
-            value = html.unescape(_TAG.sub("", title.group(1))).strip()
-            if heading is None:
-                value = re.split(r"\s*(?:_|\s[-|｜—]\s|｜)\s*", value)[0]
-            meta["html_title"] = value
-        dropped = bytearray(len(text) + 1)  # inside a removed element (linear, however many there are)
-        for m in _DROP_ELEMENTS.finditer(text):
-            edits.append((m.start(), m.end(), "\n"))
-            dropped[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-
-        def inside(pos: int) -> bool:
-            return bool(dropped[pos])
-
-        for m in _TAG.finditer(text):
-            if inside(m.start()):
-                continue
-            name = (m.group(2) or "").lower()
-            edits.append((m.start(), m.end(), "\n" if name in _BLOCK_TAGS else ""))
-        for m in _ENTITY.finditer(text):
-            if inside(m.start()):
-                continue
-            value = html.unescape(m.group(0))
-            if value != m.group(0):
-                edits.append((m.start(), m.end(), value.replace("\xa0", " ")))
-    for m in _MD_LINK.finditer(text):
-        if "原文" in m.group(1):
-            meta.setdefault("md_link", m.group(2))
-        edits.append((m.start(), m.start() + 1, ""))
-        edits.append((m.end(1), m.end(), ""))
-    for m in _MD_MARK.finditer(text):
-        edits.append((m.start(), m.end(), ""))
-    return _non_overlapping(edits)
+    """HTML markup (when the text has tags) and Markdown marks, as non-overlapping edits."""
+    edits = html_edits(text, meta) if "<" in text else []
+    return _non_overlapping(edits + markdown_edits(text, meta))
 
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
@@ -216,34 +184,8 @@ def remove_ruby(text: str) -> str:
 
 # --- page chrome and header fields ------------------------------------------------------------------
 
-_CHROME_LINE = re.compile(
-    r"^\s*(?:[•·▪●\-*]\s*)?(?:"
-    r"欢迎(?:访问|光临|来到).{0,40}|您(?:的|现在的|当前)?(?:位置|所在位置)[:：].*|当前位置[:：].*|首页\s*[>»/].*"
-    r"|.*(?:[>»]\s*){2,}.*(?:首页|正文|详情|栏目).*|.*首页\s*>.*"
-    r"|(?:点击|浏览|阅读|访问)(?:次数|量|数)?[:：]?\s*\d*\s*(?:次)?"
-    r"|上一篇[:：]?.*|下一篇[:：]?.*|相关(?:新闻|阅读|链接|文章)[:：]?"
-    r"|.*扫一扫.*|.*分享到[:：]?.*|.*(?:微信|微博)(?:扫一扫|分享|公众号).*|(?:【\s*)?字号[:：]?.*|加大|还原|减小|[】】]"
-    r"|打印(?:本页|此页)?|关闭(?:窗口|本页)?|收藏(?:本页)?|下载|全屏|返回(?:顶部|首页)?|分享"
-    r"|本(?:新闻|文|页)共\s*\d+\s*页.*|.*当前在第\s*\d+\s*页.*|第?\s*\d+\s*/\s*\d+\s*页"
-    r"|[(（]?\s*(?:责任编辑|编辑|责编|审核|校对|审校|作者|记者|通讯员|供稿|来稿|摄影|图)\s*[:：].{0,40}"
-    r"|(?:\[?返回[^\]]{0,20}\]?\s*[|｜]?\s*)+"
-    r"|.*(?:版权所有|Copyright|©|ICP备|公网安备|免责声明|技术支持[:：]|主办单位[:：]|承办单位[:：]|网站标识码).*"
-    r"|.*(?:联系电话|咨询电话|电话|传真|邮编|电子邮箱|E-?mail)[:：]\s*[\d\-—()（）\s,，、]{5,}.*"
-    r"|(?:地址)[:：].{0,60}"
-    r"|查看原文|原文链接[:：]?\s*(?:https?://\S+)?|(?:图片|视频)来源[:：].{0,30}"
-    r")\s*$", re.I)
 _DATE = r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
 _DATE_RE = re.compile(_DATE)
-_FIELD = re.compile(
-    r"(?P<key>标题|题目|文章来源|稿件来源|发布时间|发布日期|发文日期|成文日期|时间|日期|来源|来源单位|发布机构|发布单位|发文机关|信息来源|原文链接|链接)"
-    r"\s*[:：]\s*(?P<value>.*?)\s*(?=(?:标题|发布时间|发布日期|时间|日期|来源|发布机构|发布单位|信息来源|作者|编辑|点击|浏览|字号"
-    r"|浏览次数|点击数|点击量|阅读数|阅读量|访问量|访问次数"
-    r"|原文链接)\s*[:：]|$)")
-_COUNTER = re.compile(r"(?:浏览次数|点击数|点击量|阅读数|阅读量|访问量|访问次数|浏览|点击|阅读)\s*[:：]?\s*\d*\s*次?")
-_LEADING_DATETIME = re.compile(rf"^\s*(?:[•·]\s*)?{_DATE}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
-_HEADER_ZONE_LINES = 15
-# "凉山州财政局 2023年4月20日": an issuing body and a date alone on a line (notices, letters)
-_ORG_DATE = re.compile(rf"^(?P<org>[\u4e00-\u9fff（）()·]{{2,30}}?)[\s,，]*(?P<date>{_DATE})\s*$")
 
 
 def iso_date(value: str | None) -> str | None:
@@ -258,63 +200,49 @@ def iso_date(value: str | None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _header_fields(line: str) -> dict[str, str] | None:
-    """Header fields of a short line near the top (时间/来源/发布机构 …), or None if it is body text."""
-    if len(line) > 160:
-        return None
-    fields: dict[str, str] = {}
-    org = _ORG_DATE.match(line)
-    if org and not _FIELD.search(line):
-        return {"发布机构": org.group("org"), "时间": org.group("date")}
-    m = _LEADING_DATETIME.match(line)
-    rest = line
-    if m:
-        fields["时间"] = m.group(0).strip(" •·")
-        rest = line[m.end():]
-    found = False
-    for f in _FIELD.finditer(rest):
-        found = True
-        value = f.group("value").strip(" |｜·•()（）[]【】")
-        if value:
-            fields.setdefault(f.group("key"), value)
-    stripped = _COUNTER.sub("", _FIELD.sub("", rest)).strip(" |｜·•\t()（）")
-    if (found or m) and len(stripped) <= 8:
-        return fields
-    return None
+def _chrome_edits(text: str, removals: list[Removal], meta: dict[str, str]
+                  ) -> tuple[list[Edit], list[Removal], list[str], int | None]:
+    """Edits that cut the chrome spans out of `text`, the spans they cut, what is left of each line
+    (for the title heuristic) and the index of the first line that held a header field.
 
-
-def _chrome_and_header(text: str, meta: dict[str, str]) -> tuple[list[Edit], list[str], int | None]:
-    """Edits that drop chrome lines and header lines; returns the kept lines' first non-empty index of
-    the header (for the title heuristic)."""
+    A span inside a line becomes a line break, so what stood on either side of a widget stays apart; a
+    whole line becomes empty.  Spans that carry a header field feed `meta` (hdr:时间, hdr:来源 …)."""
     edits: list[Edit] = []
-    lines = text.split("\n")
-    header_at: int | None = None
-    pos = 0
+    cut: list[Removal] = []
+    fields: list[int] = []
+    reach = -1
+    for r in sorted(removals, key=lambda r: (r.start, -r.end)):
+        if r.field is not None:
+            if r.value:
+                meta.setdefault("hdr:" + r.field, r.value)
+            fields.append(r.start)
+        if r.end <= r.start or r.start < reach:
+            continue
+        reach = r.end
+        whole = (r.start == 0 or text[r.start - 1] == "\n") and (r.end == len(text) or text[r.end] == "\n")
+        edits.append((r.start, r.end, "" if whole else "\n"))
+        cut.append(r)
     kept: list[str] = []
-    nonempty_seen = 0
-    for line in lines:
+    header_at: int | None = None
+    first_field = min(fields) if fields else None
+    pos = 0
+    i = 0
+    for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        stripped = line.strip()
-        if not stripped:
-            kept.append("")
-            continue
-        nonempty_seen += 1
-        fields = _header_fields(stripped) if nonempty_seen <= _HEADER_ZONE_LINES or len(stripped) <= 40 else None
-        if fields is not None:
-            for key, value in fields.items():
-                meta.setdefault("hdr:" + key, value)
-            if header_at is None:
-                header_at = len(kept)
-            edits.append((start, end, ""))
-            kept.append("")
-            continue
-        if _CHROME_LINE.match(stripped):
-            edits.append((start, end, ""))
-            kept.append("")
-            continue
-        kept.append(stripped)
-    return edits, kept, header_at
+        if header_at is None and first_field is not None and first_field <= end:
+            header_at = len(kept)
+        pieces, at = [], start
+        while i < len(edits) and edits[i][0] < end:
+            s, e, _ = edits[i]
+            pieces.append(text[at:max(at, s)])
+            at = max(at, min(e, end))
+            if e > end:
+                break
+            i += 1
+        pieces.append(text[at:end])
+        kept.append("".join(pieces).strip())
+    return edits, cut, kept, header_at
 
 
 # --- metadata -----------------------------------------------------------------------------------------
@@ -322,7 +250,8 @@ def _chrome_and_header(text: str, meta: dict[str, str]) -> tuple[list[Edit], lis
 _META_KEYS = {
     "title": ("title", "标题", "题目", "hdr:标题", "hdr:题目", "video_title", "headline"),
     "date": ("date", "publish_date", "pub_date", "pubtime", "published", "publish_time", "发布时间", "hdr:发布时间",
-             "hdr:发布日期", "hdr:发文日期", "hdr:成文日期", "hdr:时间", "hdr:日期", "时间", "日期"),
+             "hdr:发布日期", "hdr:发表时间", "hdr:发文日期", "hdr:成文日期", "hdr:印发日期", "hdr:时间", "hdr:日期",
+             "hdr:更新时间", "时间", "日期"),
     "publisher": ("publisher", "source", "来源", "发布机构", "hdr:发布机构", "hdr:发布单位", "hdr:发文机关",
                   "hdr:来源", "hdr:文章来源", "hdr:稿件来源", "hdr:来源单位", "hdr:信息来源", "media", "author_org"),
     "url": ("url", "source_url", "link", "原文链接", "hdr:原文链接", "hdr:链接", "video_url", "permalink", "md_link"),
@@ -382,8 +311,9 @@ def normalise(source: SourceText) -> Document:
     script = detect_script(stage.text, t2s)
     stage = stage.apply(t2s)
     meta = {k: (to_simplified(v) if isinstance(v, str) else v) for k, v in meta.items()}
-    chrome, kept, header_at = _chrome_and_header(stage.text, meta)
-    stage = stage.apply(chrome)
+    edits, chrome, kept, header_at = _chrome_edits(stage.text, ChromeFinder.default().find(stage.text), meta)
+    chrome = tuple(_in_source(stage.map, r) for r in chrome)
+    stage = stage.apply(edits)
     stage = stage.apply(_blank_line_edits(stage.text))
     title = _title(kept, header_at, meta)
     publisher = _publisher(meta)
@@ -402,7 +332,15 @@ def normalise(source: SourceText) -> Document:
         offsets=stage.map or OffsetMap.from_edits(len(original), []),
         meta=DocumentMeta(title=title, date=date, publisher=publisher, url=url, script=script, extra=extra),
         content_hash=digest,
+        chrome=chrome,
     )
+
+
+def _in_source(offsets: OffsetMap | None, r: Removal) -> Removal:
+    """A removal with its offsets in the original text."""
+    if offsets is None:
+        return r
+    return replace(r, start=offsets.to_source(r.start), end=offsets.to_source(r.end, is_end=True))
 
 
 def _blank_line_edits(text: str) -> list[Edit]:

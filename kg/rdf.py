@@ -176,6 +176,7 @@ def to_nquads(extraction: Extraction) -> DocumentGraph:
         add(d, DCTERMS.nt.publisher, literal(meta.publisher))
     if meta.url:
         add(d, KGO.nt.sourceUrl, literal(meta.url, _TYPED["anyURI"]))
+    add(d, KGO.nt.chromeChars, _int(doc.chrome_chars))
 
     seen_regions: dict[str, str] = {}
 

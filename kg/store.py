@@ -8,6 +8,7 @@ its old or its new version.  One writer at a time: a lock file names the process
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -35,6 +36,30 @@ class StoreError(Exception):
 
 class StoreLocked(StoreError):
     pass
+
+
+class StoreFull(StoreError):
+    """The disk (or a file-size limit) refused a write: the store keeps what it held before that write."""
+
+
+_FULL_WORDS = ("No space left", "File too large", "Disk quota exceeded")
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+@contextlib.contextmanager
+def _writing(path: Path | None) -> Iterator[None]:
+    """Turn a failed write (disk full, I/O error) into one line for the user.  Every write here is one
+    transaction (or a bulk load whose documents count only once their hash quads are in), so the store
+    holds everything completed before the failure and nothing half-written."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        first = " ".join(str(exc).split())[:200]
+        if getattr(exc, "errno", None) in _FULL_ERRNOS or any(w in first for w in _FULL_WORDS):
+            raise StoreFull(f"cannot write to the store {path or '(in memory)'}: disk full ({first}); "
+                            "everything completed before is kept - free some space and run the build again"
+                            ) from exc
+        raise StoreError(f"cannot write to the store {path or '(in memory)'}: {first}") from exc
 
 
 @dataclass(frozen=True)
@@ -197,10 +222,11 @@ class KGStore:
         known to be absent is loaded (0.11 s less CPU than DROP + INSERT DATA for 5.5 k quads)."""
         if replace is None:
             replace = self.has_graph(graph)
-        if not replace:
-            self.store.load(nquads, format=RdfFormat.N_QUADS, lenient=True)
-            return
-        self.store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{\n{_as_insert_body(nquads)}\n}}")
+        with _writing(self.path):
+            if not replace:
+                self.store.load(nquads, format=RdfFormat.N_QUADS, lenient=True)
+                return
+            self.store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{\n{_as_insert_body(nquads)}\n}}")
 
     def bulk_put(self, nquads: bytes) -> None:
         """Load many new graphs at once with the bulk loader (no transaction, several times faster).
@@ -210,12 +236,14 @@ class KGStore:
         complete once its hash is present, so a crash half-way through a bulk load leaves graphs that
         the next build sees as absent, drops (`has_graph`) and writes again."""
         if nquads:
-            self.store.bulk_load(nquads, format=RdfFormat.N_QUADS, lenient=True)
+            with _writing(self.path):
+                self.store.bulk_load(nquads, format=RdfFormat.N_QUADS, lenient=True)
 
     def add_quads(self, nquads: bytes) -> None:
         """Add quads (of any graphs) in one transaction: all or none are written."""
         if nquads:
-            self.store.load(nquads, format=RdfFormat.N_QUADS, lenient=True)
+            with _writing(self.path):
+                self.store.load(nquads, format=RdfFormat.N_QUADS, lenient=True)
 
     def has_graph(self, graph: str) -> bool:
         """Whether any quad of the named graph is stored (complete or left half-written by a crash)."""
@@ -241,11 +269,13 @@ class KGStore:
         if self.path is None or self.read_only:
             return
         tmp = self.path / (STATE_NAME + ".tmp")
-        tmp.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self.path / STATE_NAME)
+        with _writing(self.path):
+            tmp.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path / STATE_NAME)
 
     def remove_graph(self, graph: str) -> None:
-        self.store.update(f"DROP SILENT GRAPH <{graph}>")
+        with _writing(self.path):
+            self.store.update(f"DROP SILENT GRAPH <{graph}>")
 
     def put_reference(self, nquads: bytes, graph: NamedNode = ONTOLOGY_GRAPH) -> None:
         self.put_graph(graph.value, nquads)

@@ -244,8 +244,14 @@ def _clause_subject(text: str, mentions: list[RegionMention], clause_start: int,
     return subject
 
 
+LOOKBACK = 300  # characters: a clause or sentence is never longer, so no scan goes farther back
+
+
 def _boundary_before(text: str, pos: int, floor: int, stops: str) -> int:
-    """Start of the stretch ending at `pos`: just after the nearest stop character, not before `floor`."""
+    """Start of the stretch ending at `pos`: just after the nearest stop character, not before `floor`
+    (nor more than LOOKBACK characters back: a run without stops is no clause, and scanning it for
+    every figure in it would cost the square of its length)."""
+    floor = max(floor, pos - LOOKBACK)
     for i in range(pos - 1, floor - 1, -1):
         if text[i] in stops:
             return i + 1

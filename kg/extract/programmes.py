@@ -138,7 +138,7 @@ def _scan_back(text: str, end: int, cover: list[int]) -> int:
     to a leader word or punctuation.  A two-character leader right before the suffix belongs to the name
     (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度)."""
     i = end
-    while i > 0:
+    while i > 0 and end - i <= 3 * MAX_NAME:  # a name is never longer: the run before it is no name
         if text[i - 1] in _LEADERS or end - i >= 2 and _leader_ends_at(text, i):
             break
         c = text[i - 1]

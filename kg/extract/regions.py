@@ -26,7 +26,8 @@ DIVISION_CHARS = "省市县区州盟旗乡镇村"
 NUMERAL = "0123456789０１２３４５６７８９一二三四五六七八九十两百千万"
 SENTENCE_END = re.compile(r"[。！？!?\n；;]")
 LOCAL_RE = re.compile("|".join(LOCAL_SUFFIXES))
-ENUM_RE = re.compile(rf"[{NUMERAL}]+个?(?:{'|'.join(LOCAL_SUFFIXES)})")
+# a count of at most six numerals before the suffix (bounded, so a long run of digits cannot backtrack)
+ENUM_RE = re.compile(rf"(?<![{NUMERAL}])[{NUMERAL}]{{1,6}}个?(?:{'|'.join(LOCAL_SUFFIXES)})")
 
 
 def _is_han(ch: str) -> bool:
@@ -371,14 +372,19 @@ def section_regions(text: str, mentions: list[RegionMention], main: Region | Non
 # --- partnerships ----------------------------------------------------------------------------------
 
 
+SENTENCE_MAX = 500  # characters: a longer run without a sentence end is cut (no sentence is that long)
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
-    for m in SENTENCE_END.finditer(text):
-        if m.start() > start:
-            out.append((start, m.start() + 1))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
+    ends = [m.start() + 1 for m in SENTENCE_END.finditer(text)] + [len(text)]
+    for end in ends:
+        while end - start > SENTENCE_MAX:
+            out.append((start, start + SENTENCE_MAX))
+            start += SENTENCE_MAX
+        if end > start:
+            out.append((start, end))
+        start = max(start, end)
     return out
 
 
