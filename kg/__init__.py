@@ -1,4 +1,5 @@
-"""kg: a knowledge graph of rural-revitalisation reporting.  Notebook API: `kg.open(store).query(...)`.
+"""kg: a knowledge graph of rural-revitalisation reporting.  Notebook API: `kg.open(store).query(...)`,
+`kg.extract_text(text)` for what extraction finds in one text.
 
 `open` and `Graph` load lazily, so `import kg.build` in a worker process stays light.
 """
@@ -8,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.api import Graph, open  # noqa: A004
+    from kg.api import Graph, extract_text, open  # noqa: A004
 
-__all__ = ["Graph", "open"]
+__all__ = ["Graph", "extract_text", "open"]
 
 
 def __getattr__(name: str) -> Any:

@@ -22,6 +22,9 @@ from kg.store import DEFAULT_STORE, KGStore
 if TYPE_CHECKING:
     import pandas
 
+    from kg.knowledge import KnowledgeBase
+    from kg.model import Extraction
+
 
 class Graph:
     """A read-only view of a store; safe to keep open while `kg build` writes it."""
@@ -90,6 +93,20 @@ def _python(term: Any) -> Any:
         if kind == _XSD + "boolean":
             return term.value in ("true", "1")
     return term.value
+
+
+def extract_text(text: str, *, title: str | None = None, publisher: str | None = None, date: str | None = None,
+                 file: str = "text.txt", kb: KnowledgeBase | None = None) -> Extraction:
+    """Run the cleaners and the extraction pipeline on one text (no store): what `kg build` would find
+    in it.  `kb` is the knowledge base to use (the shipped one when not given)."""
+    from kg.extract.pipeline import default_pipeline
+    from kg.knowledge import KnowledgeBase
+    from kg.model import SourceText
+    from kg.normalize import normalise
+
+    kb = kb or KnowledgeBase.shipped()
+    meta = {k: v for k, v in (("title", title), ("publisher", publisher), ("date", date)) if v}
+    return default_pipeline(kb)(normalise(SourceText(file=file, text=text, metadata=meta), kb))
 
 
 def open(store: Path | str = DEFAULT_STORE) -> Graph:  # noqa: A001 - the API is kg.open(...)

@@ -86,17 +86,20 @@ class BuildSummary:
 
 
 def process_source(source: SourceText) -> DocResult | DocFailure:
-    """One document from text to its graph; expected failures become DocFailure, never exceptions."""
-    from kg.extract.pipeline import extract
+    """One document from text to its graph, with the shipped knowledge base (read once per worker
+    process); expected failures become DocFailure, never exceptions."""
+    from kg.extract.pipeline import default_pipeline
+    from kg.knowledge import KnowledgeBase
     from kg.normalize import normalise
     from kg.rdf import to_nquads
 
     started = time.perf_counter()
     try:
-        doc = normalise(source)
+        kb = KnowledgeBase.shipped()
+        doc = normalise(source, kb)
         if not doc.text.strip():
             return DocFailure(source.key, "no body text left after removing page chrome")
-        extraction = extract(doc)
+        extraction = default_pipeline(kb)(doc)
         graph = to_nquads(extraction)
         return DocResult(source.key, graph.graph, graph.body.encode("utf-8"),
                          tuple(block.encode("utf-8") for block in graph.vocabulary),
@@ -125,7 +128,7 @@ def _content_hash(source: SourceText) -> str:
     """The hash kg.normalize writes into the graph (kgo:contentHash), so the two can be compared."""
     from kg.fingerprint import content_hash
 
-    return content_hash(source.key, source.text)
+    return content_hash(source.key, source.text, source.metadata)
 
 
 Result = DocResult | DocFailure
@@ -435,7 +438,8 @@ def _put_reference(store: KGStore, trusted: bool) -> bool:
 
     if trusted and store.has_graph(ONTOLOGY_GRAPH.value):
         return False
+    from kg.knowledge import KnowledgeBase
     from kg.rdf import ontology_quads
 
-    store.put_reference(serialize(ontology_quads(), format=RdfFormat.N_QUADS) or b"")
+    store.put_reference(serialize(ontology_quads(KnowledgeBase.shipped().units), format=RdfFormat.N_QUADS) or b"")
     return True

@@ -17,10 +17,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from functools import lru_cache
 
+from kg.knowledge import KnowledgeBase, WordLists
 from kg.matcher import WordMatcher
 from kg.model import Removal
 
@@ -51,30 +50,6 @@ _EMAIL = re.compile(r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,4}")
 _URL = re.compile(r"https?://[^\s<>\"'，。]{1,500}")
 
 
-@dataclass(frozen=True)
-class ChromeWords:
-    """kg/data/chrome.tsv: the words of each kind of chrome."""
-
-    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def __getitem__(self, kind: str) -> tuple[str, ...]:
-        return self.kinds.get(kind, ())
-
-    @classmethod
-    def parse(cls, text: str) -> ChromeWords:
-        kinds: dict[str, tuple[str, ...]] = {}
-        for line in text.splitlines():
-            if line.strip() and not line.startswith("#"):
-                kind, _, words = line.partition("\t")
-                kinds[kind] = tuple(w for w in words.split(",") if w)
-        return cls(kinds)
-
-    @classmethod
-    @cache
-    def default(cls) -> ChromeWords:
-        return cls.parse(resources.files("kg").joinpath("data/chrome.tsv").read_text(encoding="utf-8"))
-
-
 # kinds whose label opens a span at a token start, in the order they are tried for a shared label
 LABEL_KINDS = ("footer_prefixed", "field_title", "field_line", "fontsize", "breadcrumb_label", "breadcrumb_start", "share_label", "share_target", "scan_phrase", "counter",
                "pagination", "credit", "field_date", "field_text", "footer", "contact_phone", "contact_postcode",
@@ -85,7 +60,7 @@ LABEL_KINDS = ("footer_prefixed", "field_title", "field_line", "fontsize", "brea
 class ChromeFinder:
     """Finds chrome spans in a text, line by line (see the module docstring)."""
 
-    def __init__(self, words: ChromeWords) -> None:
+    def __init__(self, words: WordLists) -> None:
         self.words = words
         labels: dict[str, list[str]] = {}
         for kind in LABEL_KINDS:
@@ -104,10 +79,6 @@ class ChromeFinder:
         self._prev_next = words["prev_next"]
         self._sizes = sorted(words["fontsize_word"], key=len, reverse=True)
 
-    @classmethod
-    @cache
-    def default(cls) -> ChromeFinder:
-        return cls(ChromeWords.default())
 
     # --- the whole text ---------------------------------------------------------------------------
     def find(self, text: str) -> list[Removal]:
@@ -545,6 +516,12 @@ class ChromeFinder:
                 return url.end()
             return _skip_not(line, j, BLANKS + SENTENCE_END + "，,", limit=40)
         return end if _token_end(line, end) else None
+
+
+@lru_cache(maxsize=8)
+def chrome_finder(kb: KnowledgeBase) -> ChromeFinder:
+    """The chrome finder of a knowledge base's word lists (kg/data/chrome.tsv), built once per base."""
+    return ChromeFinder(kb.lexicon["chrome"])
 
 
 _TOKENS = re.compile(r"[^\s|｜【】\[\]]+")

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from kg.knowledge import KnowledgeBase
 from kg.normalize import to_simplified
 from kg.query import named_queries
 from kg.store import KGStore
-from kg.units import UnitTable
 
 
 @dataclass
@@ -68,7 +68,8 @@ def _overlap(a: str, b: str) -> int:
     return best
 
 
-def score_document(gold: dict, observations: list[dict[str, str | None]], units: UnitTable) -> Score:
+def score_document(gold: dict, observations: list[dict[str, str | None]], kb: KnowledgeBase) -> Score:
+    units = kb.units
     score = Score(gold["file"], gold=len(gold["facts"]), extracted=len(observations))
     facts = gold["facts"]
     candidates: list[tuple[int, int, int]] = []  # (-overlap, gold index, obs index)
@@ -87,7 +88,7 @@ def score_document(gold: dict, observations: list[dict[str, str | None]], units:
         used_obs.add(oi)
         fact, obs = facts[gi], observations[oi]
         score.found += 1
-        if to_simplified(fact.get("region") or "") == (obs.get("region") or ""):
+        if to_simplified(fact.get("region") or "", kb) == (obs.get("region") or ""):
             score.region_ok += 1
         if (fact.get("time") or None) == (obs.get("period") or None):
             score.period_ok += 1
@@ -99,11 +100,11 @@ def evaluate(store: KGStore, gold_dir: Path) -> list[Score]:
     by_file: dict[str, list[dict[str, str | None]]] = {}
     for row in store.rows(sparql):
         by_file.setdefault(row["file"] or "", []).append(row)
-    units = UnitTable.default()
+    kb = KnowledgeBase.shipped()
     scores = []
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        scores.append(score_document(gold, by_file.get(gold["file"], []), units))
+        scores.append(score_document(gold, by_file.get(gold["file"], []), kb))
     return scores
 
 

@@ -7,16 +7,15 @@ after construction, so the cached default can be shared by every document and th
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.knowledge import Lexicon
 from kg.matcher import CharMap, WordMatcher
 from kg.model import LEVEL_RANK, Region
 
-DATA = Path(__file__).resolve().parent / "data"
-CHAR_CLASSES = ("left", "right", "local_left", "variant")  # rows of region_context.tsv read as characters
+CHAR_CLASSES = ("left", "right", "local_left")  # rows of region_context.tsv read as characters
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Gazetteer:
 
     def __init__(self, rows: Iterable[list[str]], common_words: Iterable[str], place_words: Iterable[str] = (),
                  abbreviations: Iterable[tuple[str, str]] = (),
-                 context: dict[str, list[str]] | None = None) -> None:
+                 context: dict[str, list[str]] | None = None, variants: dict[str, str] | None = None) -> None:
         self._by_code: dict[str, Region] = {}
         forms: dict[str, list[NameForm]] = {}
         self.common_words: frozenset[str] = frozenset(common_words) | frozenset(place_words)
@@ -75,8 +74,7 @@ class Gazetteer:
                 abbr.setdefault(char, []).append(self._by_code[code])
         self._abbr = {k: tuple(v) for k, v in abbr.items()}
         self.context: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in (context or {}).items()}
-        variant = "".join(self.context.get("variant", ()))
-        self.char_map: dict[int, int] = {ord(variant[i]): ord(variant[i + 1]) for i in range(0, len(variant) - 1, 2)}
+        self.char_map: dict[int, int] = {ord(a): ord(b) for a, b in (variants or {}).items() if len(a) == len(b) == 1}
         for char, regions in list(self._abbr.items()):  # variants of abbreviation characters (陜)
             for src, dst in self.char_map.items():
                 if chr(dst) == char:
@@ -85,20 +83,16 @@ class Gazetteer:
         self.normalise_variants = CharMap(self.char_map)  # the same map over a whole text
 
     @classmethod
-    def from_files(cls, directory: Path = DATA) -> Gazetteer:
+    def from_files(cls, directory: Path, lexicon: Lexicon) -> Gazetteer:
+        """The gazetteer table and its name lists from `directory`; context words and variant characters
+        from the lexicon (region_context.tsv, variants.tsv)."""
         rows = [r for r in _read_tsv(directory / "gazetteer.tsv") if r[0] != "code"]
         words = _read_tsv(directory / "region_words.txt")
         abbr = [(c, code) for c, code in _read_tsv(directory / "region_abbr.tsv") if c != "char"]
-        context: dict[str, list[str]] = {}
-        for kind, value in _read_tsv(directory / "region_context.tsv"):
-            context[kind] = list(value) if kind in CHAR_CLASSES else value.split(",")
-        return cls(rows, [w for w, t in words if t != "ns"], [w for w, t in words if t == "ns"], abbr, context)
-
-    @staticmethod
-    @functools.cache
-    def default() -> Gazetteer:
-        """The shipped gazetteer, loaded once per process."""
-        return Gazetteer.from_files()
+        lists = lexicon["region_context"]
+        context = {kind: (list(lists.chars(kind)) if kind in CHAR_CLASSES else list(lists[kind])) for kind in lists.kinds}
+        return cls(rows, [w for w, t in words if t != "ns"], [w for w, t in words if t == "ns"], abbr, context,
+                   lexicon["variants"].pairs("variant"))
 
     # --- lookups -----------------------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ def link_programmes(store: KGStore, previous: object = None) -> str:
     scheme membership, exactMatch links from other graphs); when it equals `previous` and the links
     graph exists, nothing is recomputed."""
     from kg.extract.programme_links import link_discovered
-    from kg.programmes import ProgrammeScheme
+    from kg.knowledge import KnowledgeBase
     from kg.rdf import PROGRAMME_SCHEME
 
     raw = store.store
@@ -164,7 +164,7 @@ def link_programmes(store: KGStore, previous: object = None) -> str:
     if digest == previous and store.has_graph(LINKS_GRAPH.value):
         return digest
 
-    pairs = link_discovered(sorted(by_label), ProgrammeScheme.default())
+    pairs = link_discovered(sorted(by_label), KnowledgeBase.shipped().programmes)
     quads: set[Quad] = set()
     new_edges: list[tuple[Term, Term]] = []
     for a, b in pairs:

@@ -31,6 +31,7 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,30})(?=[\s/>])[^<>]{0," + str(
                   re.I)
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{1,32}\d{0,2});")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\s[-|｜—]\s|｜)\s*")
+_HEADING = re.compile(r"h[1-6]")
 _MD_LINK = re.compile(r"\[([^\[\]\n]{0,300})\]\(((?:https?:)?//[^()\s]{1,2000})\)")
 _MD_MARK = re.compile(r"^(#{1,6}[ \t]+|>[ \t]?|[*-][ \t]+(?=\S))|\*\*|__", re.M)
 
@@ -60,9 +61,10 @@ def _comments(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def html_edits(text: str, meta: dict[str, str]) -> list[Edit]:
+def html_edits(text: str, meta: dict[str, str], headings: list[tuple[int, int, int]] | None = None) -> list[Edit]:
     """Edits that remove markup from an HTML text (entities decoded); the page's heading goes to
-    meta["html_title"] (its <h1>, else its <title> without the site name)."""
+    meta["html_title"] (its <h1>, else its <title> without the site name), and the (start, end, level)
+    of every <h1>-<h6> element's content to `headings`."""
     edits: list[Edit] = []
     comments = _comments(text)
     comment_starts = [a for a, _ in comments]
@@ -86,12 +88,17 @@ def html_edits(text: str, meta: dict[str, str]) -> list[Edit]:
         i = bisect.bisect_right(found, index)
         return found[i] if i < len(found) else None
 
-    headings: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for index, tag in enumerate(tags):
-        if not tag.closing and tag.name in ("h1", "title") and tag.name not in headings:
-            end = closing_of(index)
-            if end is not None:
-                headings[tag.name] = html.unescape(_TAG.sub("", text[tag.end:tags[end].start])).strip()
+        if tag.closing or not _HEADING.fullmatch(tag.name) and tag.name != "title":
+            continue
+        end = closing_of(index)
+        if end is None:
+            continue
+        if tag.name in ("h1", "title") and tag.name not in titles:
+            titles[tag.name] = html.unescape(_TAG.sub("", text[tag.end:tags[end].start])).strip()
+        if headings is not None and tag.name != "title":
+            headings.append((tag.end, tags[end].start, int(tag.name[1])))
     content_depth = 0
     index = 0
     while index < len(tags):
@@ -108,10 +115,10 @@ def html_edits(text: str, meta: dict[str, str]) -> list[Edit]:
         edits.append((tag.start, tag.end, "\n" if name in BLOCK_TAGS else ""))
         index += 1
     if "html_title" not in meta:
-        if headings.get("h1"):
-            meta["html_title"] = headings["h1"]
-        elif headings.get("title"):
-            meta["html_title"] = _TITLE_SPLIT.split(headings["title"])[0]
+        if titles.get("h1"):
+            meta["html_title"] = titles["h1"]
+        elif titles.get("title"):
+            meta["html_title"] = _TITLE_SPLIT.split(titles["title"])[0]
     covered = sorted((a, b) for a, b, _ in edits)
     starts = [a for a, _ in covered]
     for m in _ENTITY.finditer(text):
@@ -124,9 +131,10 @@ def html_edits(text: str, meta: dict[str, str]) -> list[Edit]:
     return edits
 
 
-def markdown_edits(text: str, meta: dict[str, str]) -> list[Edit]:
+def markdown_edits(text: str, meta: dict[str, str], headings: list[tuple[int, int, int]] | None = None
+                   ) -> list[Edit]:
     """Markdown links keep their text (a 原文 link gives its URL to the metadata); heading, quote and
-    list marks and emphasis go."""
+    list marks and emphasis go, and the (start, end, level) of every heading's text to `headings`."""
     edits: list[Edit] = []
     for m in _MD_LINK.finditer(text):
         if "原文" in m.group(1):
@@ -135,4 +143,7 @@ def markdown_edits(text: str, meta: dict[str, str]) -> list[Edit]:
         edits.append((m.end(1), m.end(), ""))
     for m in _MD_MARK.finditer(text):
         edits.append((m.start(), m.end(), ""))
+        if headings is not None and m.group(1) and m.group(1).startswith("#"):
+            line_end = text.find("\n", m.end())
+            headings.append((m.end(), len(text) if line_end < 0 else line_end, m.group(1).count("#")))
     return edits

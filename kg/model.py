@@ -147,6 +147,7 @@ class Document:
     meta: DocumentMeta
     content_hash: str
     chrome: tuple[Removal, ...] = ()  # page chrome cut out, with offsets in `source` and its kind
+    headings: tuple[tuple[int, int, int], ...] = ()  # (start, end in `source`, level) of marked headings
 
     @property
     def chrome_chars(self) -> int:
@@ -160,6 +161,87 @@ class Document:
     def quote(self, start: int, end: int) -> str:
         s, e = self.source_span(start, end)
         return self.source[s:e]
+
+
+# --- document structure -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of Document.text with a role: a paragraph, sentence, clause, heading, section, story,
+    list item or protected span (a 《title》, a “quotation”, a URL)."""
+
+    start: int
+    end: int
+    kind: str = ""  # what kind of heading / list marker / protected span
+    level: int = 0  # heading and section depth (1 = top)
+    title: str = ""  # a heading's, section's or story's title
+
+
+class Blocks:
+    """Blocks in text order, with the one holding a position found by bisection."""
+
+    __slots__ = ("items", "_starts")
+
+    def __init__(self, items: list[Block] | tuple[Block, ...]) -> None:
+        self.items = tuple(sorted(items, key=lambda b: (b.start, -b.end)))
+        self._starts = [b.start for b in self.items]
+
+    def __iter__(self):  # noqa: ANN204 - Iterator[Block]
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Block:
+        return self.items[i]
+
+    def at(self, pos: int) -> Block | None:
+        """The innermost block holding `pos` (the last one starting at or before it that still holds it;
+        nested blocks, such as sections, are looked through up to 64 deep)."""
+        i = bisect.bisect_right(self._starts, pos) - 1
+        for j in range(i, max(-1, i - 64), -1):
+            if self.items[j].start <= pos < self.items[j].end:
+                return self.items[j]
+        return None
+
+    def within(self, start: int, end: int) -> tuple[Block, ...]:
+        """Blocks starting in [start, end)."""
+        return self.items[bisect.bisect_left(self._starts, start):bisect.bisect_left(self._starts, end)]
+
+
+@dataclass(frozen=True)
+class DocStructure:
+    """The shape of a document (see kg.extract.structure): every later component reads it instead of
+    splitting the text with its own patterns."""
+
+    paragraphs: Blocks
+    sentences: Blocks
+    clauses: Blocks
+    headings: Blocks
+    sections: Blocks
+    list_items: Blocks
+    protected: Blocks
+    stories: Blocks
+    sentence_stops: tuple[int, ...]  # positions of the characters that end a sentence
+    clause_stops: tuple[int, ...]  # … and a clause
+
+    def _start(self, stops: tuple[int, ...], pos: int, floor: int, lookback: int) -> int:
+        floor = max(floor, pos - lookback)
+        i = bisect.bisect_left(stops, pos) - 1
+        return max(floor, stops[i] + 1) if i >= 0 else floor
+
+    def sentence_start(self, pos: int, floor: int = 0, lookback: int = 300) -> int:
+        """Where the sentence holding `pos` starts: after the last sentence end before it, not before
+        `floor` nor more than `lookback` characters back (no sentence is longer)."""
+        return self._start(self.sentence_stops, pos, floor, lookback)
+
+    def clause_start(self, pos: int, floor: int = 0, lookback: int = 300) -> int:
+        return self._start(self.clause_stops, pos, floor, lookback)
+
+    def protected_at(self, pos: int, kind: str | None = None) -> Block | None:
+        block = self.protected.at(pos)
+        return block if block is not None and (kind is None or block.kind == kind) else None
 
 
 # --- extraction results -------------------------------------------------------------------------
@@ -244,6 +326,8 @@ class ProgrammeMention:
     end: int
     concept: str | None = None  # scheme concept id when the name is in the scheme; None if discovered
     discovered_by: str | None = None  # rule that found a new programme (quoted, slogan, suffix)
+    region: Region | None = None  # where it runs, as attribution decides
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +340,7 @@ class Measure:
     end: int
     region: Region | None
     programmes: tuple[str, ...] = ()  # programme labels mentioned inside
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +350,7 @@ class PolicyDocument:
     end: int
     issuer: Region | None = None
     years: tuple[int, ...] = ()
+    region: Region | None = None  # the region the citing passage is about, as attribution decides
 
 
 @dataclass(frozen=True)
@@ -277,15 +363,19 @@ class Partnership:
     evidence: Evidence
 
 
-@dataclass
+@dataclass(frozen=True)
 class Extraction:
-    """Everything extracted from one document; the input of the RDF mapping."""
+    """Everything extracted from one document, filled in by the pipeline's components (each returns a
+    copy with its own fields set); the input of the RDF mapping, which decides nothing."""
 
     document: Document
-    main_region: Region | None = None
-    regions: list[RegionMention] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
-    programmes: list[ProgrammeMention] = field(default_factory=list)
-    measures: list[Measure] = field(default_factory=list)
-    policy_documents: list[PolicyDocument] = field(default_factory=list)
-    partnerships: list[Partnership] = field(default_factory=list)
+    doc_year: int | None = None  # the year "今年" means: the document's date, else the year its text reports
+    structure: DocStructure | None = None
+    regions: tuple[RegionMention, ...] = ()
+    main_region: Region | None = None  # the document's home region
+    quantities: tuple[Quantity, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    programmes: tuple[ProgrammeMention, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    policy_documents: tuple[PolicyDocument, ...] = ()
+    partnerships: tuple[Partnership, ...] = ()

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
-from kg.chrome import ChromeFinder, Removal
+from kg.chrome import chrome_finder
 from kg.fingerprint import content_hash
+from kg.knowledge import KnowledgeBase, WordLists
 from kg.markup import html_edits, markdown_edits
 from kg.matcher import CharMap
-from kg.model import Document, DocumentMeta, OffsetMap, SourceText
+from kg.model import Document, DocumentMeta, OffsetMap, Removal, SourceText
 
 Edit = tuple[int, int, str]
 
@@ -48,13 +49,11 @@ class _Stage:
 
 # --- Traditional -> Simplified ------------------------------------------------------------------------
 
-# Variants that OpenCC leaves alone (measured: both OpenCC builds keep 陜 U+965C, so 陜西 != 陕西).
-VARIANTS = str.maketrans({"陜": "陕", "峯": "峰", "綫": "线", "着": "着", "裏": "里", "衆": "众", "爲": "为"})
 FULLWIDTH = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "（": "(", "）": ")", "\u3000": " ",
      "\xa0": " ", **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
      **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}})
-_TO_VARIANTS, _TO_HALFWIDTH = CharMap(VARIANTS), CharMap(FULLWIDTH)  # whole-text versions of the tables
+_TO_HALFWIDTH = CharMap(FULLWIDTH)  # the whole-text version of the table
 
 
 @cache
@@ -64,11 +63,28 @@ def _converter():  # noqa: ANN202 - opencc has no type hints
     return opencc.OpenCC("t2s")
 
 
-def to_simplified(text: str) -> str:
-    return _TO_VARIANTS(_converter().convert(text))
+class Simplifier:
+    """Traditional -> Simplified: official OpenCC, then the variant characters it leaves alone
+    (kg/data/variants.tsv: 陜 -> 陕)."""
+
+    def __init__(self, variants: dict[str, str]) -> None:
+        self.variants = CharMap({ord(a): b for a, b in variants.items()})
+
+    def __call__(self, text: str) -> str:
+        return self.variants(_converter().convert(text))
 
 
-def _t2s_edits(text: str) -> list[Edit]:
+@lru_cache(maxsize=8)
+def simplifier(kb: KnowledgeBase) -> Simplifier:
+    return Simplifier(kb.lexicon["variants"].pairs("variant"))
+
+
+def to_simplified(text: str, kb: KnowledgeBase) -> str:
+    """`text` in Simplified characters, as extraction reads it."""
+    return simplifier(kb)(text)
+
+
+def _t2s_edits(text: str, to_simplified: Simplifier) -> list[Edit]:
     """OpenCC converts phrases, which can change length; a line whose length changes falls back to
     character-by-character conversion, so offsets stay exact.  The text is converted in one call (no
     phrase spans a line break) and only lines that differ are compared character by character."""
@@ -145,10 +161,11 @@ def _front_matter(text: str, meta: dict[str, str], notes: list[str]) -> list[Edi
     return [(0, match.end(), "")]
 
 
-def _markup_edits(text: str, meta: dict[str, str]) -> list[Edit]:
-    """HTML markup (when the text has tags) and Markdown marks, as non-overlapping edits."""
-    edits = html_edits(text, meta) if "<" in text else []
-    return _non_overlapping(edits + markdown_edits(text, meta))
+def _markup_edits(text: str, meta: dict[str, str], headings: list[tuple[int, int, int]]) -> list[Edit]:
+    """HTML markup (when the text has tags) and Markdown marks, as non-overlapping edits; the headings
+    the markup marks go to `headings` (offsets in `text`)."""
+    edits = html_edits(text, meta, headings) if "<" in text else []
+    return _non_overlapping(edits + markdown_edits(text, meta, headings))
 
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
@@ -247,33 +264,21 @@ def _chrome_edits(text: str, removals: list[Removal], meta: dict[str, str]
 
 # --- metadata -----------------------------------------------------------------------------------------
 
-_META_KEYS = {
-    "title": ("title", "标题", "题目", "hdr:标题", "hdr:题目", "video_title", "headline"),
-    "date": ("date", "publish_date", "pub_date", "pubtime", "published", "publish_time", "发布时间", "hdr:发布时间",
-             "hdr:发布日期", "hdr:发表时间", "hdr:发文日期", "hdr:成文日期", "hdr:印发日期", "hdr:时间", "hdr:日期",
-             "hdr:更新时间", "时间", "日期"),
-    "publisher": ("publisher", "source", "来源", "发布机构", "hdr:发布机构", "hdr:发布单位", "hdr:发文机关",
-                  "hdr:来源", "hdr:文章来源", "hdr:稿件来源", "hdr:来源单位", "hdr:信息来源", "media", "author_org"),
-    "url": ("url", "source_url", "link", "原文链接", "hdr:原文链接", "hdr:链接", "video_url", "permalink", "md_link"),
-}
-_OUTLET_TAG = re.compile(r"^(.{2,12}?(?:网|报|台|社|电视台))新闻$")
-_TITLE_NOISE = re.compile(r"^\s*\[(?:视频|图文|组图)\]\s*")
-
-
-def _pick(meta: dict[str, str], field: str) -> str | None:
+def _pick(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     lowered = {k.lower(): v for k, v in meta.items()}
-    for key in _META_KEYS[field]:
+    for key in keys:
         value = lowered.get(key.lower())
         if value and value.strip():
             return value.strip()
     return None
 
 
-def _publisher(meta: dict[str, str]) -> str | None:
-    value = _pick(meta, "publisher")
+def _publisher(meta: dict[str, str], words: WordLists) -> str | None:
+    value = _pick(meta, words["publisher"])
     if value is None:
+        outlet = re.compile(rf"^(.{{2,12}}?(?:{'|'.join(map(re.escape, words['outlet_suffix']))}))新闻$")
         for tag in re.split(r"[,，\s]+", meta.get("tags", "")):
-            m = _OUTLET_TAG.match(tag)
+            m = outlet.match(tag)
             if m:
                 return m.group(1)
         return None
@@ -283,10 +288,11 @@ def _publisher(meta: dict[str, str]) -> str | None:
     return parts[-1] if parts else None
 
 
-def _title(kept: list[str], header_at: int | None, meta: dict[str, str]) -> str | None:
-    explicit = _pick(meta, "title") or meta.get("html_title")
+def _title(kept: list[str], header_at: int | None, meta: dict[str, str], words: WordLists) -> str | None:
+    explicit = _pick(meta, words["title"]) or meta.get("html_title")
     if explicit:
-        return _TITLE_NOISE.sub("", explicit).strip() or None
+        noise = re.compile(rf"^\s*\[(?:{'|'.join(map(re.escape, words['title_noise']))})\]\s*")
+        return noise.sub("", explicit).strip() or None
     if header_at is None:
         return None
     for line in kept[:header_at]:
@@ -298,31 +304,36 @@ def _title(kept: list[str], header_at: int | None, meta: dict[str, str]) -> str 
 # --- main entry ------------------------------------------------------------------------------------------
 
 
-def normalise(source: SourceText) -> Document:
+def normalise(source: SourceText, kb: KnowledgeBase) -> Document:
     """Clean one SourceText into a Document (Simplified text + map to the original + metadata)."""
+    simplify = simplifier(kb)
     original = source.text
     meta: dict[str, str] = dict(source.metadata)
     notes: list[str] = []
     stage = _Stage(original)
     stage = stage.apply(_front_matter(stage.text, meta, notes))
-    stage = stage.apply(_markup_edits(stage.text, meta))
+    marked: list[tuple[int, int, int]] = []
+    before_markup = stage.map
+    stage = stage.apply(_markup_edits(stage.text, meta, marked))
+    headings = tuple(sorted(_source_range(before_markup, start, end) + (level,) for start, end, level in marked))
     stage = stage.apply(_ruby_edits(stage.text))
-    t2s = _t2s_edits(stage.text)
+    t2s = _t2s_edits(stage.text, simplify)
     script = detect_script(stage.text, t2s)
     stage = stage.apply(t2s)
-    meta = {k: (to_simplified(v) if isinstance(v, str) else v) for k, v in meta.items()}
-    edits, chrome, kept, header_at = _chrome_edits(stage.text, ChromeFinder.default().find(stage.text), meta)
+    meta = {k: (simplify(v) if isinstance(v, str) else v) for k, v in meta.items()}
+    edits, chrome, kept, header_at = _chrome_edits(stage.text, chrome_finder(kb).find(stage.text), meta)
     chrome = tuple(_in_source(stage.map, r) for r in chrome)
     stage = stage.apply(edits)
     stage = stage.apply(_blank_line_edits(stage.text))
-    title = _title(kept, header_at, meta)
-    publisher = _publisher(meta)
-    date = iso_date(_pick(meta, "date"))
-    url = _pick(meta, "url")
+    fields = kb.lexicon["metadata"]
+    title = _title(kept, header_at, meta, fields)
+    publisher = _publisher(meta, fields)
+    date = iso_date(_pick(meta, fields["date"]))
+    url = _pick(meta, fields["url"])
     extra = {k: v for k, v in meta.items() if isinstance(v, str) and len(v) <= 500}
     if notes:
         extra["notes"] = "; ".join(notes)
-    digest = content_hash(source.key, original)
+    digest = content_hash(source.key, original, source.metadata)
     return Document(
         key=source.key,
         file=source.file,
@@ -333,7 +344,14 @@ def normalise(source: SourceText) -> Document:
         meta=DocumentMeta(title=title, date=date, publisher=publisher, url=url, script=script, extra=extra),
         content_hash=digest,
         chrome=chrome,
+        headings=headings,
     )
+
+
+def _source_range(offsets: OffsetMap | None, start: int, end: int) -> tuple[int, int]:
+    if offsets is None:
+        return start, end
+    return offsets.to_source(start), offsets.to_source(end, is_end=True)
 
 
 def _in_source(offsets: OffsetMap | None, r: Removal) -> Removal:

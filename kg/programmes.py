@@ -20,11 +20,13 @@ from types import MappingProxyType
 import pyoxigraph
 from rapidfuzz import fuzz, process
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-KGO = "https://w3id.org/kg-rural/ontology#"
-SCHEME_IRI = "https://w3id.org/kg-rural/id/scheme/programmes"
-STOP_SCHEME_IRI = "https://w3id.org/kg-rural/id/scheme/programme-stop-terms"
-PROGRAMME_BASE = "https://w3id.org/kg-rural/id/program/"
+from kg import vocab
+
+SKOS = vocab.SKOS.base
+KGO = vocab.KGO.base
+SCHEME_IRI = vocab.mint("scheme", "programmes")
+STOP_SCHEME_IRI = vocab.mint("scheme", "programme-stop-terms")
+PROGRAMME_BASE = vocab.mint("program", "")
 
 # Minimum rapidfuzz `fuzz.ratio` (normalised Indel similarity, 0–100) for two programme names to be one
 # programme when the alias table does not know them.  Measured by scripts/measure_programme_threshold.py
@@ -52,8 +54,6 @@ _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 SHORT_NAME = 8  # in names up to this long one substituted character changes the meaning
 _HAN = re.compile(r"[\u3400-\u9fff]")
-# Generic heads that add nothing to a programme's identity: 防止返贫动态监测和帮扶机制 = 防止返贫动态监测和帮扶.
-GENERIC_TAILS: tuple[str, ...] = ("工作机制", "长效机制", "机制", "体系", "制度", "工作", "政策", "建设")
 
 
 @functools.cache
@@ -79,9 +79,10 @@ def display_name(name: str) -> str:
     return text.translate(_DISPLAY_DROP_TABLE).strip("、，,；; ")
 
 
-def strip_generic_tail(name: str) -> str:
-    """`name` without one generic head noun (机制, 体系 …), unless that would leave almost nothing."""
-    for tail in GENERIC_TAILS:
+def strip_generic_tail(name: str, tails: Iterable[str]) -> str:
+    """`name` without one generic head noun (机制, 体系 … from kg/data/programme_words.tsv), unless that
+    would leave almost nothing."""
+    for tail in tails:
         if name.endswith(tail) and len(name) - len(tail) >= 3:
             return name[: -len(tail)]
     return name
@@ -172,6 +173,8 @@ class ProgrammeScheme:
     stop_terms: frozenset[str] = field(repr=False)  # names that are never programmes (乡村振兴局, 十四五 …)
     threshold: float = SIMILARITY_THRESHOLD
     _keys: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # generic heads that add nothing to a programme's identity (防止返贫动态监测和帮扶机制 = …和帮扶)
+    generic_tails: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # canonical() answers by name: the same candidate names recur in every document, and the fuzzy
     # search behind a miss was the costliest single step of extraction (9 % of the time)
     _canonical: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False, compare=False)
@@ -179,14 +182,16 @@ class ProgrammeScheme:
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_turtle(cls, path: Path, threshold: float = SIMILARITY_THRESHOLD) -> ProgrammeScheme:
+    def from_turtle(cls, path: Path, threshold: float = SIMILARITY_THRESHOLD,
+                    generic_tails: tuple[str, ...] = ()) -> ProgrammeScheme:
         """Parse a SKOS Turtle file; concepts are those `skos:inScheme` the programme scheme."""
         quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
-        return cls.from_triples(((q.subject.value, q.predicate.value, q.object) for q in quads), threshold)
+        return cls.from_triples(((q.subject.value, q.predicate.value, q.object) for q in quads), threshold,
+                                generic_tails)
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple[str, str, object]],
-                     threshold: float = SIMILARITY_THRESHOLD) -> ProgrammeScheme:
+                     threshold: float = SIMILARITY_THRESHOLD, generic_tails: tuple[str, ...] = ()) -> ProgrammeScheme:
         in_scheme: dict[str, str] = {}
         pref: dict[str, str] = {}
         alts: dict[str, list[str]] = {}
@@ -222,13 +227,7 @@ class ProgrammeScheme:
                 if aliases.setdefault(key, s) != s:
                     raise ValueError(f"label {label!r} names two programmes: {aliases[key]} and {s}")
         return cls(MappingProxyType(concepts), MappingProxyType(aliases), frozenset(stop), threshold,
-                   tuple(aliases))
-
-    @staticmethod
-    @functools.cache
-    def default() -> ProgrammeScheme:
-        """The scheme shipped in ontology/programs.ttl (parsed once per process)."""
-        return ProgrammeScheme.from_turtle(scheme_path())
+                   tuple(aliases), generic_tails=tuple(generic_tails))
 
     # -- lookup -------------------------------------------------------------------------------------
 
@@ -256,18 +255,21 @@ class ProgrammeScheme:
                 todo.extend(self.concepts[node].broader)
         return out
 
+    def strip_generic_tail(self, name: str) -> str:
+        return strip_generic_tail(name, self.generic_tails)
+
     def is_stop(self, name: str) -> bool:
         return normalise_name(name) in self.stop_terms
 
     def lookup(self, name: str) -> str | None:
         """Concept id through the alias table only (exact after normalising, generic tail dropped)."""
         key = normalise_name(name)
-        return self.aliases.get(key) or self.aliases.get(strip_generic_tail(key))
+        return self.aliases.get(key) or self.aliases.get(self.strip_generic_tail(key))
 
     def most_similar(self, name: str, cutoff: float | None = None) -> tuple[str, float] | None:
         """The scheme label most similar to `name` that is not a near miss of it, with its score
         (only labels scoring at least `cutoff`, when given: much faster)."""
-        key = strip_generic_tail(normalise_name(name))
+        key = self.strip_generic_tail(normalise_name(name))
         for label, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff):
             if not near_miss(key, label):
                 return label, float(score)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass, field
 
 COUNTABLE_KINDS = {"money", "people", "person-time", "households", "count", "area", "length", "mass", "volume",
                    "energy", "percent"}
@@ -28,27 +26,26 @@ class UnitTable:
     units: dict[str, Unit]  # by label
     surface: dict[str, str]  # written form -> label (labels and aliases)
     max_len: int
-
-    @classmethod
-    @cache
-    def default(cls) -> UnitTable:
-        text = resources.files("kg").joinpath("data/units.tsv").read_text(encoding="utf-8")
-        return cls.parse(text)
+    nouns: dict[str, str] = field(default_factory=dict)  # counted noun -> label (带动11.5万脱贫人口 -> 人)
 
     @classmethod
     def parse(cls, text: str) -> UnitTable:
         units: dict[str, Unit] = {}
         surface: dict[str, str] = {}
+        nouns: dict[str, str] = {}
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            label, kind, aliases, qudt, ucum = (line.split("\t") + ["-"] * 5)[:5]
+            label, kind, aliases, qudt, ucum, counted = (line.split("\t") + ["-"] * 6)[:6]
             units[label] = Unit(label, kind, None if qudt == "-" else qudt, None if ucum == "-" else ucum)
             surface[label] = label
             for alias in aliases.split(","):
                 if alias and alias != "-":
                     surface.setdefault(alias, label)
-        return cls(units, surface, max(len(s) for s in surface))
+            for noun in counted.split(","):
+                if noun and noun != "-":
+                    nouns[noun] = label
+        return cls(units, surface, max(len(s) for s in surface), nouns)
 
     def match(self, text: str, pos: int) -> tuple[Unit, int] | None:
         """Longest measure word written at `pos` (人次 before 人, 平方公里 before 公里)."""

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kg.programmes import ProgrammeScheme, near_miss, normalise_name, scheme_path, strip_generic_tail
+from kg.knowledge import Lexicon
+from kg.programmes import ProgrammeScheme, near_miss, normalise_name, scheme_path
 
 # Extra near-miss negatives that the scheme alone does not contain: slogans that differ by one character.
 EXTRA_NEGATIVES: tuple[tuple[str, str], ...] = (
@@ -34,7 +35,7 @@ EXTRA_NEGATIVES: tuple[tuple[str, str], ...] = (
 def pairs(scheme: ProgrammeScheme) -> tuple[list[tuple[str, str]], list[tuple[str, str]], set[tuple[str, str]]]:
     """(positives, negatives, near-miss subset of negatives) as normalised, tail-stripped names."""
     def key(label: str) -> str:
-        return strip_generic_tail(normalise_name(label))
+        return scheme.strip_generic_tail(normalise_name(label))
 
     labels: dict[str, set[str]] = {}
     positives: list[tuple[str, str]] = []
@@ -68,7 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scheme", type=Path, default=scheme_path())
     args = parser.parse_args()
-    scheme = ProgrammeScheme.from_turtle(args.scheme)
+    scheme = ProgrammeScheme.from_turtle(args.scheme, generic_tails=Lexicon.load()["programme_words"]["generic_tails"])
     positives, negatives, close = pairs(scheme)
     print(f"{len(scheme.concepts)} concepts, {len(positives)} positive pairs, {len(negatives)} negative pairs "
           f"({len(close)} near-miss)")

@@ -29,3 +29,11 @@ def shared_dir() -> Path:
     if not (SHARED / "gold").is_dir():
         pytest.skip("../shared is not here (a user's clone): skipping tests that read it")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def kb():  # noqa: ANN201 - a KnowledgeBase
+    """The shipped knowledge base, read once for the session."""
+    from kg.knowledge import KnowledgeBase
+
+    return KnowledgeBase.shipped()

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
+from kg.knowledge import KnowledgeBase
 from kg.store import KGStore
+
+KB = KnowledgeBase.shipped()
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -135,7 +138,7 @@ def test_every_quote_sits_at_its_start_offset_in_the_original_text(seeds_store_p
     from kg.normalize import normalise
     from kg.read import read_paths
 
-    originals = {item.file: normalise(item).source for item in read_paths([SEEDS])
+    originals = {item.file: normalise(item, KB).source for item in read_paths([SEEDS])
                  if isinstance(item, SourceText)}
     sparql = """PREFIX kgo: <https://w3id.org/kg-rural/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
         SELECT ?t ?file ?quote ?start ?end WHERE {

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from kg.knowledge import KnowledgeBase
 from kg.model import SourceText
 from kg.normalize import FULLWIDTH, normalise, remove_ruby, to_simplified
 from kg.read import read_paths
+
+KB = KnowledgeBase.shipped()
 
 # (line as a page gives it, what must stay, what must go)
 PROBES: list[tuple[str, list[str], list[str]]] = [
@@ -55,7 +58,7 @@ PROBES: list[tuple[str, list[str], list[str]]] = [
 
 @pytest.mark.parametrize(("line", "keep", "drop"), PROBES, ids=[p[0][:12] for p in PROBES])
 def test_chrome_goes_and_the_body_beside_it_stays(line: str, keep: list[str], drop: list[str]) -> None:
-    doc = normalise(SourceText(file="probe.txt", text=f"示例县新闻\n{line}\n示例县全年新增就业300人。\n"))
+    doc = normalise(SourceText(file="probe.txt", text=f"示例县新闻\n{line}\n示例县全年新增就业300人。\n"), KB)
     text = doc.text.replace("\n", "")
     for body in keep:
         assert body in text, f"lost {body!r}: {doc.text!r}"
@@ -67,7 +70,7 @@ def test_chrome_goes_and_the_body_beside_it_stays(line: str, keep: list[str], dr
 def test_every_removal_is_recorded_with_its_offsets_and_kind() -> None:
     page = ("当前位置：首页 > 新闻中心 > 正文\n示例县扎实推进防返贫监测\n时间：2023-06-30 来源：示例县乡村振兴局\n"
             "今年以来，示例县新识别监测对象12户45人。分享到：微信 微博\n编辑：王小明\n")
-    doc = normalise(SourceText(file="page.txt", text=page))
+    doc = normalise(SourceText(file="page.txt", text=page), KB)
     kinds = {r.kind for r in doc.chrome}
     assert {"breadcrumb_label", "share_label", "credit"} <= kinds
     for r in doc.chrome:
@@ -80,7 +83,7 @@ def test_every_removal_is_recorded_with_its_offsets_and_kind() -> None:
 
 def test_a_field_whose_value_is_on_the_next_line_feeds_the_metadata() -> None:
     page = "示例省政府工作报告\n发表时间：\n2026-02-09 09:45:30\n来源：\n示例日报客户端\n各位代表：\n现在，我代表省人民政府报告工作。\n"
-    doc = normalise(SourceText(file="p.txt", text=page))
+    doc = normalise(SourceText(file="p.txt", text=page), KB)
     assert doc.meta.date == "2026-02-09" and doc.meta.publisher == "示例日报客户端"
     assert "各位代表：" in doc.text and "现在，我代表省人民政府报告工作。" in doc.text
 
@@ -89,19 +92,19 @@ def test_html_wrappers_and_article_headers_keep_their_text() -> None:
     aspnet = ("<html><body><form id='form1' action='x.aspx'><input type='hidden' value='abc'/>"
               "<div class='nav'>首页</div><p>全县培训致富带头人560人。</p><select><option>2023</option></select>"
               "</form></body></html>")
-    doc = normalise(SourceText(file="a.html", text=aspnet, media_type="text/html"))
+    doc = normalise(SourceText(file="a.html", text=aspnet, media_type="text/html"), KB)
     assert "全县培训致富带头人560人。" in doc.text and "2023" not in doc.text
     article = ("<html><body><header><nav>首页 | 新闻</nav></header><article><header><h1>示例县新闻</h1>"
                "<p>导语：全县完成高标准农田建设3.2万亩。</p></header><p>正文第一段。</p></article>"
                "<footer>版权所有 示例县</footer></body></html>")
-    doc = normalise(SourceText(file="b.html", text=article, media_type="text/html"))
+    doc = normalise(SourceText(file="b.html", text=article, media_type="text/html"), KB)
     assert "全县完成高标准农田建设3.2万亩。" in doc.text and "正文第一段。" in doc.text
     assert "版权所有" not in doc.text and "首页" not in doc.text
     assert doc.meta.title == "示例县新闻"
 
 
 def _plain(text: str) -> str:
-    return to_simplified(remove_ruby(text)).translate(FULLWIDTH).replace(" ", "")
+    return to_simplified(remove_ruby(text), KB).translate(FULLWIDTH).replace(" ", "")
 
 
 def _sentences(text: str) -> list[str]:
@@ -121,7 +124,7 @@ def test_no_sentence_of_a_real_page_is_lost(shared_dir: Path) -> None:
             quotes[gold["file"]] = [f["quote"] for f in gold["facts"]]
         for source in read_paths([folder]):
             assert isinstance(source, SourceText)
-            doc = normalise(source)
+            doc = normalise(source, KB)
             kept = _plain(doc.text.replace("\n", ""))
             body = source.text.split("==================== 正文 ====================")[-1]
             body = html.unescape(re.sub(r"<[^<>]*>", "", body))  # the seeds hold HTML paragraphs too

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.knowledge import KnowledgeBase
+
+KB = KnowledgeBase.shipped()
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 RUN = 20_000  # characters of each run of a trigger
@@ -124,7 +128,7 @@ def test_yaml_aliases_are_refused_and_noted(tmp_path: Path) -> None:
     from kg.model import SourceText
     from kg.normalize import normalise
 
-    doc = normalise(SourceText(file="a.md", text=GOOD["aliases.md"][0], media_type="text/markdown"))
+    doc = normalise(SourceText(file="a.md", text=GOOD["aliases.md"][0], media_type="text/markdown"), KB)
     assert "alias" in doc.meta.extra.get("notes", "")
     assert "2.6万亩" in doc.text
 

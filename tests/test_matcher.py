@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kg.knowledge import KnowledgeBase
 from kg.matcher import CharMap, WordMatcher
-from kg.normalize import FULLWIDTH, VARIANTS
+from kg.normalize import FULLWIDTH
+
+VARIANTS = {ord(a): b for a, b in KnowledgeBase.shipped().lexicon["variants"].pairs("variant").items()}
 
 
 def test_offsets_are_characters_even_after_astral_characters() -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.knowledge import KnowledgeBase
 from kg.model import SourceText
 from kg.normalize import normalise, remove_ruby
 from kg.read import ReadOptions, read_file
+
+KB = KnowledgeBase.shipped()
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docs"
 
 
 def _doc(name: str):
     (source,) = list(read_file(FIXTURES / name, name, ReadOptions()))
-    return normalise(source)
+    return normalise(source, KB)
 
 
 def test_header_fields_feed_metadata_and_chrome_is_dropped() -> None:
@@ -55,7 +58,7 @@ def test_front_matter_and_html_paragraphs() -> None:
 def test_html_main_text_only() -> None:
     html = ("<html><head><title>某县新闻</title><style>p{color:red}</style></head><body><nav>首页 | 新闻</nav>"
             "<p>全县&nbsp;投入资金500万元。</p><footer>版权所有 某县</footer><script>alert(1)</script></body></html>")
-    doc = normalise(SourceText(file="a.html", text=html, media_type="text/html"))
+    doc = normalise(SourceText(file="a.html", text=html, media_type="text/html"), KB)
     assert doc.meta.title == "某县新闻"
     assert "首页" not in doc.text and "alert" not in doc.text and "版权所有" not in doc.text
     start = doc.text.index("500万元")

@@ -6,7 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from kg.extract.numbers import decimal_text, find_quantities, parse_chinese_numeral
+from kg.extract.numbers import decimal_text, parse_chinese_numeral
+from kg.extract.numbers import find_quantities as _find_quantities
+from kg.extract.structure import protected_blocks
+from kg.knowledge import KnowledgeBase
+
+KB = KnowledgeBase.shipped()
 
 
 def values(text: str) -> list[tuple[str, str]]:
@@ -54,3 +59,7 @@ def test_chinese_numerals() -> None:
     assert parse_chinese_numeral("两千五百") == 2500
     assert parse_chinese_numeral("十二") == 12
     assert parse_chinese_numeral("一二") is None
+
+
+def find_quantities(text: str) -> list:
+    return _find_quantities(text, KB, protected_blocks(text))

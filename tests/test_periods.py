@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.periods import infer_year, resolve_cues
+from kg.extract.periods import cue_finder
+from kg.extract.periods import infer_year as _infer_year
+from kg.extract.periods import resolve_cues as _resolve_cues
+from kg.extract.structure import protected_blocks
+from kg.knowledge import KnowledgeBase
+
+KB = KnowledgeBase.shipped()
+
+
+def resolve_cues(text: str, date: str | None, year: int | None) -> list:
+    return _resolve_cues(text, date, year, cue_finder(KB))
+
+
+def infer_year(text: str) -> int | None:
+    return _infer_year(text, cue_finder(KB), protected_blocks(text))
 
 
 @pytest.mark.parametrize(("text", "date", "expected"), [

@@ -10,17 +10,26 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.extract import programmes as extractor
 from kg.extract.programme_links import link_discovered
-from kg.extract.programmes import (
-    QUOTED,
-    SLOGAN,
-    SUFFIX,
-    find_measures,
-    find_policy_documents,
-    find_programmes,
-    title_years,
-)
+from kg.extract.programmes import QUOTED, SLOGAN, SUFFIX, programme_words, title_years
+from kg.extract.structure import text_structure
+from kg.knowledge import KnowledgeBase
 from kg.programmes import SIMILARITY_THRESHOLD, ProgrammeScheme, near_miss, normalise_name
+
+KB = KnowledgeBase.shipped()
+
+
+def find_programmes(text: str, scheme: ProgrammeScheme) -> list:
+    return extractor.find_programmes(text, scheme, programme_words(KB), text_structure(text, KB).protected)
+
+
+def find_measures(text: str, mentions: list) -> list:
+    return extractor.find_measures(text, text_structure(text, KB).list_items, mentions)
+
+
+def find_policy_documents(text: str) -> list:
+    return extractor.find_policy_documents(text, text_structure(text, KB).protected, KB.gazetteer)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -29,7 +38,7 @@ PROG = "https://w3id.org/kg-rural/id/program/"
 
 @pytest.fixture(scope="module")
 def scheme() -> ProgrammeScheme:
-    return ProgrammeScheme.default()
+    return KB.programmes
 
 
 def concept_of(scheme: ProgrammeScheme, name: str) -> str:
@@ -48,7 +57,7 @@ def test_scheme_size_and_shape(scheme: ProgrammeScheme) -> None:
         assert all(parent in scheme.concepts for parent in concept.broader)
         for child in concept.narrower:
             assert concept.id in scheme.concepts[child].broader
-    assert ProgrammeScheme.default() is scheme  # parsed once
+    assert KnowledgeBase.shipped().programmes is scheme  # parsed once
 
 
 def test_scheme_hierarchy(scheme: ProgrammeScheme) -> None:
@@ -192,17 +201,16 @@ def test_policy_documents() -> None:
                                       "甘肃省农村人居环境整治提升五年行动实施方案(2021-2025)",
                                       "某县2023年帮扶工作要点", "某市乡村振兴规划（2022—2025年）"]
     assert [d.years for d in docs] == [(), (), (2021, 2022, 2023, 2024, 2025), (2023,), (2022, 2023, 2024, 2025)]
-    assert all(text[d.start:d.end] == f"《{d.title}》" and d.issuer is None for d in docs)
+    assert all(text[d.start:d.end] == f"《{d.title}》" for d in docs)
+    # a title opening with a real place is issued by it; 某县 / 某市 name no place
+    assert [d.issuer and d.issuer.code for d in docs] == [None, None, "620000", None, None]
     assert title_years("二〇二三年工作要点") == (2023,)
 
 
-def test_policy_document_issuer_from_callable() -> None:
-    from kg.model import Region
-
-    gansu = Region("甘肃省", "province", "620000")
-    docs = find_policy_documents("《甘肃省健全防止返贫动态监测和帮扶机制工作指南》",
-                                 lambda title, start: gansu if title.startswith("甘肃省") else None)
-    assert docs[0].issuer == gansu
+def test_policy_document_issuer_is_the_place_its_title_opens_with() -> None:
+    docs = find_policy_documents("《甘肃省健全防止返贫动态监测和帮扶机制工作指南》《关于甘肃省乡村振兴的意见》")
+    assert docs[0].issuer is not None and docs[0].issuer.code == "620000"
+    assert docs[1].issuer is None
 
 
 # ---------------------------------------------------------------- cross-document links

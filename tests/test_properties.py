@@ -9,9 +9,19 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.extract.numbers import decimal_text, find_quantities, parse_chinese_numeral
+from kg.extract.numbers import decimal_text, parse_chinese_numeral
+from kg.extract.numbers import find_quantities as _find_quantities
+from kg.extract.structure import protected_blocks
+from kg.knowledge import KnowledgeBase
 from kg.model import SourceText
 from kg.normalize import FULLWIDTH, normalise, remove_ruby, to_simplified
+
+KB = KnowledgeBase.shipped()
+
+
+def find_quantities(text: str) -> list:
+    return _find_quantities(text, KB, protected_blocks(text))
+
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -79,7 +89,7 @@ def test_chinese_numeral_parser_never_crashes(text: str) -> None:
 @SETTINGS
 @given(st.one_of(st.text(max_size=300), NOISY), st.sampled_from(["text/plain", "text/html", "text/markdown"]))
 def test_normaliser_never_crashes_and_maps_inside_the_source(text: str, media: str) -> None:
-    doc = normalise(SourceText(file="x.txt", text=text, media_type=media))
+    doc = normalise(SourceText(file="x.txt", text=text, media_type=media), KB)
     for start in range(0, len(doc.text), max(1, len(doc.text) // 20)):  # non-empty spans
         s, e = doc.source_span(start, len(doc.text))
         assert 0 <= s <= e <= len(doc.source)
@@ -164,14 +174,14 @@ PIECES = st.lists(st.one_of(st.sampled_from(HAN), st.sampled_from(TRADITIONAL), 
 
 def plain(text: str) -> str:
     """Ruby-stripped, Simplified, half-width digits, no thousands commas: what a quote must contain."""
-    return to_simplified(remove_ruby(text)).translate(FULLWIDTH).replace(",", "")
+    return to_simplified(remove_ruby(text), KB).translate(FULLWIDTH).replace(",", "")
 
 
 @SETTINGS
 @given(PIECES, st.sampled_from(["text/plain", "text/html"]))
 def test_every_quantity_maps_back_to_its_quoted_source(pieces: list[str], media: str) -> None:
     source = "".join(pieces)
-    doc = normalise(SourceText(file="x.txt", text=source, media_type=media))
+    doc = normalise(SourceText(file="x.txt", text=source, media_type=media), KB)
     for q in find_quantities(doc.text):
         quote = doc.quote(q.start, q.end)
         s, e = doc.source_span(q.start, q.end)
@@ -224,9 +234,9 @@ def test_scanning_lookaheads_drop_no_match(text: str) -> None:
     """_CUES and _NUMBER open with a lookahead of the characters a match can start with (a speed-up);
     the patterns without it must find exactly the same matches, so a new alternative cannot be missed."""
     from kg.extract.numbers import _NUMBER
-    from kg.extract.periods import _CUES
+    from kg.extract.periods import cue_finder
 
-    for fast in (_CUES, _NUMBER):
+    for fast in (cue_finder(KB).pattern, _NUMBER):
         lookahead = re.match(r"\(\?=\[[^\]]*\]\)", fast.pattern)
         assert lookahead, "the pattern no longer opens with its lookahead"
         plain = re.compile(fast.pattern[lookahead.end():], fast.flags)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.regions import find_partnerships, find_regions, main_region, section_regions
+from kg.api import extract_text
+from kg.extract.regions import find_regions
 from kg.gazetteer import Gazetteer
-from kg.model import Document, DocumentMeta, OffsetMap, Region
+from kg.knowledge import KnowledgeBase
+from kg.model import Region
 
 FIXTURES = Path(__file__).parent / "fixtures" / "regions"
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,17 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    return Gazetteer.default()
+    return KnowledgeBase.shipped().gazetteer
+
+
+def main_region(text: str, _mentions: object = None, title: str | None = None,
+                publisher: str | None = None) -> Region | None:
+    """The document's home region, as the pipeline's attribution decides it."""
+    return extract_text(text, title=title, publisher=publisher).main_region
 
 
 def read(name: str) -> tuple[str, str]:
     text = (FIXTURES / name).read_text(encoding="utf-8")
     return text, text.split("\n", 1)[0]
-
-
-def document(text: str) -> Document:
-    return Document(key="t", file="t.txt", part=None, source=text, text=text,
-                    offsets=OffsetMap.from_edits(len(text), []), meta=DocumentMeta(), content_hash="x")
 
 
 def found(text: str, gaz: Gazetteer) -> dict[str, Region]:
@@ -151,23 +154,21 @@ def test_variant_character(gaz: Gazetteer) -> None:
 
 
 def test_main_region_from_publisher_and_body(gaz: Gazetteer) -> None:
-    text = "全市二季度重点工作现场拉练侧记\n7月11日，巴中市现场拉练如期举行，走进通江县杨柏镇太平场村。"
+    text = "全市二季度重点工作现场拉练侧记\n7月11日，巴中市现场拉练如期举行，走进通江县杨柏镇太平场村，新建大棚20座。"
     mentions = find_regions(text, gaz)
     assert main_region(text, mentions, "全市二季度重点工作", "掌上巴中").code == "511900"
     assert main_region(text, mentions).code == "511900"
-    sections = section_regions(text, mentions, gaz.by_code("511900"))
-    assert all(r.code == "511900" for _, _, r in sections)
+    (figure,) = extract_text(text, title="全市二季度重点工作", publisher="掌上巴中").observations
+    assert figure.region is not None and figure.region.name == "太平场村"
+    assert [r.code for r in figure.region.chain()][1:] == [None, "511921", "511900", "510000"]
 
 
 # --- partnerships ------------------------------------------------------------------------------------
 
 
 def pairs(text: str, gaz: Gazetteer, title: str | None = None) -> set[tuple[str | None, str | None]]:
-    doc = document(text)
-    mentions = find_regions(text, gaz)
-    main = main_region(text, mentions, title)
     out = set()
-    for p in find_partnerships(doc, mentions, main, gazetteer=gaz):
+    for p in extract_text(text, title=title).partnerships:
         assert p.evidence.quote == text[p.evidence.start:p.evidence.end]
         out.add((p.donor.code, p.recipient.code))
     return out

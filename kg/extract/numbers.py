@@ -9,11 +9,14 @@ ordinals (第…), ranges (1—2个), numbers inside 《》 titles or inside quo
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
-from kg.model import Quantity
+from kg.extract.component import component
+from kg.knowledge import KnowledgeBase, WordLists
+from kg.model import Blocks, Document, Extraction, Quantity
 from kg.units import UnitTable
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -22,17 +25,26 @@ _CN_ALL = _CN_DIGITS + "十百千万亿"
 # the lookahead (a digit or a numeral character) spares the alternation at other positions: 1.7x faster
 _NUMBER = re.compile(rf"(?=[\d{_CN_ALL}])(?:(?P<arabic>{_ARABIC})|(?P<chinese>[{_CN_ALL}]+))")
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
-_PRE_QUALIFIERS = ("将近", "大约", "超过", "不少于", "不低于", "近", "约", "逾", "超")
-_POST_QUALIFIERS = ("以上", "左右", "以下", "以内", "上下", "之多")
-_INFIX_QUALIFIERS = ("余", "多")
 _RANGE_JOIN = re.compile(r"\s*[—\-–~～至到]{1,2}\s*$")
 _RANGE_NEXT = re.compile(r"^\s*(?:[余多])?\s*[—\-–~～至到]{1,2}\s*\d")
-# a money amount directly followed by a noun names a category (收入5万元以上村, 低于8000元脱贫群众)
-_THRESHOLD_AFTER = re.compile(r"^(?:以上|以下|及以上|及以下)?(?:的)?(?:村|户|行政村|企业|人口|脱贫|贫困|群众|农户|家庭)")
-# a number with 万/亿 may be followed by the counted noun instead of a measure word: 带动11.5万脱贫人口
-_IMPLIED_UNIT = re.compile(r"^[\u4e00-\u9fff]{0,5}?(?P<noun>人口|群众|劳动力|农民工|务工人员|农户|贫困户|脱贫户|监测户)")
-_NOUN_UNITS = {"人口": "人", "群众": "人", "劳动力": "人", "农民工": "人", "务工人员": "人", "农户": "户", "贫困户": "户",
-               "脱贫户": "户", "监测户": "户"}
+SLOGAN_MAX = 14  # characters inside quotes: a longer quotation is running text, its numbers are figures
+
+
+class _Words:
+    """The number word lists (kg/data/number_words.tsv) and the unit table's counted nouns, as the
+    sequences and patterns the scan uses."""
+
+    def __init__(self, words: WordLists, units: UnitTable) -> None:
+        self.before = words["qualifier_before"]
+        self.after = words["qualifier_after"]
+        self.infix = words["qualifier_infix"]
+        links = "|".join(map(re.escape, sorted(words["threshold_link"], key=len, reverse=True)))
+        nouns = "|".join(map(re.escape, sorted(words["threshold_noun"], key=len, reverse=True)))
+        # a money amount directly followed by a noun names a category (收入5万元以上村, 低于8000元脱贫群众)
+        self.threshold_after = re.compile(rf"^(?:{links})?(?:的)?(?:{nouns})")
+        # a number with 万/亿 may be followed by the counted noun instead of a measure word: 带动11.5万脱贫人口
+        counted = "|".join(map(re.escape, sorted(units.nouns, key=len, reverse=True)))
+        self.implied_unit = re.compile(rf"^[\u4e00-\u9fff]{{0,5}}?(?P<noun>{counted})") if counted else None
 
 
 def parse_chinese_numeral(text: str) -> Decimal | None:
@@ -75,33 +87,40 @@ def parse_arabic(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-@dataclass(frozen=True)
-class QuantityMatch:
-    quantity: Quantity
-    number_start: int  # where the digits start (qualifiers before it excluded)
+@functools.lru_cache(maxsize=8)
+def _words(kb: KnowledgeBase) -> _Words:
+    """The compiled word lists of a knowledge base (built once per knowledge base, not per document)."""
+    return _Words(kb.lexicon["number_words"], kb.units)
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
+def _slogan(inner: str) -> bool:
+    """A short quotation that names something by its numbers: “4+2”, “5155”, “两个70%”, “六必访”."""
+    return "+" in inner or bool(re.fullmatch(r"[\d.\s]+", inner) or re.match(rf"[{_CN_ALL}]", inner)
+                                or re.search(rf"[{_CN_ALL}][个大项必不]", inner))
+
+
+def protected_spans(text: str, protected: Blocks) -> list[tuple[int, int]]:
     """Stretches whose numbers are names, not amounts: 《titles》 and short quoted slogans."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{0,80}》", text)]
-    for m in re.finditer(r"[“\"]([^”\"\n]{1,14})[”\"]", text):
-        inner = m.group(1)
-        if "+" in inner or re.fullmatch(r"[\d.\s]+", inner) or re.match(rf"[{_CN_ALL}]", inner) \
-                or re.search(rf"[{_CN_ALL}][个大项必不]", inner):
-            spans.append((m.start(), m.end()))
+    spans = [(b.start, b.end) for b in protected if b.kind == "title"]
+    for b in protected:
+        if b.kind == "quote" and text[b.start] in "“\"" and b.end - b.start - 2 <= SLOGAN_MAX \
+                and _slogan(text[b.start + 1:b.end - 1]):
+            spans.append((b.start, b.end))
     return spans
 
 
-def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]:
-    """Every quantity in `text`, in order, with offsets of the stated form (qualifiers included)."""
-    units = units or UnitTable.default()
-    protected = bytearray(len(text) + 1)
-    for a, b in _protected_spans(text):
-        protected[a:b] = b"\x01" * (b - a)
+def find_quantities(text: str, kb: KnowledgeBase, protected: Blocks) -> list[Quantity]:
+    """Every quantity in `text`, in order, with offsets of the stated form (qualifiers included);
+    numbers inside the `protected` spans' titles and number slogans are names, not amounts."""
+    units = kb.units
+    words = _words(kb)
+    shield = bytearray(len(text) + 1)
+    for a, b in protected_spans(text, protected):
+        shield[a:b] = b"\x01" * (b - a)
     out: list[Quantity] = []
     for m in _NUMBER.finditer(text):
         start, end = m.start(), m.end()
-        if protected[start]:
+        if shield[start]:
             continue
         before = text[max(0, start - 3):start]
         if before.endswith("第") or (before and (before[-1].isascii() and before[-1].isalpha())):
@@ -128,7 +147,7 @@ def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]
         pos = end
         qualifier = None
         # 2.7亿余元, 3075余万元, 300余人, 160多场次
-        for infix in _INFIX_QUALIFIERS:
+        for infix in words.infix:
             if text.startswith(infix, pos):
                 qualifier, pos = infix, pos + len(infix)
                 break
@@ -139,7 +158,7 @@ def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]
                 multiplier, pos = _MULTIPLIERS[char], pos + 1
                 if text[pos:pos + 1] == "亿" and char == "万":  # 万亿 (but 万千瓦 is 万 × 千瓦)
                     multiplier, pos = multiplier * _MULTIPLIERS["亿"], pos + 1
-                for infix in _INFIX_QUALIFIERS:
+                for infix in words.infix:
                     if qualifier is None and text.startswith(infix, pos):
                         qualifier, pos = infix, pos + len(infix)
         while pos < len(text) and text[pos] == " " and pos - end < 2:
@@ -150,10 +169,10 @@ def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]
         else:
             matched = units.match(text, pos)
             unit_len = matched[1] if matched else 0
-        if matched is None and multiplier > 1:
-            implied = _IMPLIED_UNIT.match(text[pos:pos + 8])
+        if matched is None and multiplier > 1 and words.implied_unit is not None:
+            implied = words.implied_unit.match(text[pos:pos + 8])
             if implied:
-                label = _NOUN_UNITS[implied.group("noun")]
+                label = units.nouns[implied.group("noun")]
                 matched = (units.units[label], implied.end())
                 unit_len = implied.end()
         if matched is None:
@@ -167,14 +186,14 @@ def find_quantities(text: str, units: UnitTable | None = None) -> list[Quantity]
         if _RANGE_NEXT.match(text[end:end + 6]) or _RANGE_NEXT.match(text[unit_end:unit_end + 6]):
             continue  # first half of a range: 1—2个, 5%—10%
         after = text[unit_end:unit_end + 8]
-        if unit.kind == "money" and _THRESHOLD_AFTER.match(after):
+        if unit.kind == "money" and words.threshold_after.match(after):
             continue
-        for post in _POST_QUALIFIERS:
+        for post in words.after:
             if after.startswith(post):
                 qualifier = qualifier or post
                 break
         q_start = start
-        for pre in _PRE_QUALIFIERS:
+        for pre in words.before:
             if text[max(0, start - len(pre)):start] == pre:
                 qualifier = qualifier or pre
                 break
@@ -189,3 +208,11 @@ def decimal_text(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+@component(requires=("structure",), assigns=("quantities",))
+def quantities(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
+    """Component: every quantity of the text (number, multiplier, qualifier, unit)."""
+    assert ex.structure is not None
+    return replace(ex, quantities=tuple(find_quantities(doc.text, kb, ex.structure.protected)))
+

@@ -1,129 +1,91 @@
-"""Extract stage: Document -> Extraction, by a fixed sequence of components (spaCy-style).
+"""Extraction as a pipeline of components (the model is spaCy's): Document -> Extraction.
 
-Each component reads the document (and what earlier components found) and adds its own results;
-none reaches back into reading or normalising.
+A component is a callable `(Document, Extraction, KnowledgeBase) -> Extraction` that returns a copy of
+the extraction with its own fields filled in, and says what it reads (`requires`) and what it writes
+(`assigns`).  The pipeline checks, when it is made, that every component finds what it reads written
+by a component before it, so an order that cannot work fails at once and by name, not with a wrong
+graph.  Components never reach back into reading or normalising, and none loads knowledge of its own:
+everything comes from the KnowledgeBase they are given.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections import Counter
-from dataclasses import dataclass, replace
-from functools import cache
+import functools
+from collections.abc import Sequence
+from dataclasses import replace
 
-from kg.extract.observations import extract_observations
-from kg.extract.periods import infer_year
-from kg.extract.programmes import find_measures, find_policy_documents, find_programmes
-from kg.extract.regions import find_partnerships, find_regions, main_region
-from kg.gazetteer import Gazetteer
-from kg.model import CHINA, Document, Extraction, Measure, Partnership, Region, RegionMention
-from kg.programmes import ProgrammeScheme
-from kg.units import UnitTable
+from kg.extract.attribution import attribute, home_region
+from kg.extract.component import Component, component
+from kg.extract.numbers import quantities
+from kg.extract.observations import observations
+from kg.extract.periods import cue_finder, infer_year
+from kg.extract.programmes import measures, policy_documents, programmes
+from kg.extract.regions import partnerships, places
+from kg.extract.structure import document_structure
+from kg.knowledge import KnowledgeBase
+from kg.model import Document, Extraction
 
-
-@dataclass(frozen=True)
-class Resources:
-    """The knowledge the extractors read: gazetteer, programme scheme and unit table."""
-
-    gazetteer: Gazetteer
-    programmes: ProgrammeScheme
-    units: UnitTable
-
-    @staticmethod
-    @cache
-    def default() -> Resources:
-        return Resources(Gazetteer.default(), ProgrammeScheme.default(), UnitTable.default())
+GIVEN = ("document",)  # what every extraction starts with
 
 
-def _region_at(mentions: list[RegionMention], starts: list[int], main: Region | None, start: int,
-               end: int) -> Region | None:
-    """Most specific region named inside [start, end) that lies within the document's region."""
-    best = None
-    for m in mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
-        if main is not None and all(r.key != main.key for r in m.region.chain()):
-            continue
-        if best is None or len(m.region.chain()) > len(best.chain()):
-            best = m.region
-    return best or main
+class PipelineError(ValueError):
+    """Components in an order that cannot work."""
 
 
-def _publisher_region(doc: Document, gazetteer: Gazetteer, main: Region | None) -> Region | None:
-    """A title without a place leaves the publisher to say whose document it is (凉山州财政局): its
-    region wins over a place merely named in the body, unless that place lies within it."""
-    if not doc.meta.publisher or (doc.meta.title and find_regions(doc.meta.title, gazetteer)):
-        return main
-    named = find_regions(doc.meta.publisher, gazetteer)
-    if not named or named[0].start != 0:
-        return main
-    publisher = named[0].region
-    if main is not None and any(r.key == publisher.key for r in main.chain()):
-        return main
-    return publisher
+@component(requires=("structure",), assigns=("doc_year",))
+def dating(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
+    """The year the document's 今年 means: its date's, else the latest year its text reports on."""
+    if doc.meta.date:
+        return replace(ex, doc_year=int(doc.meta.date[:4]))
+    assert ex.structure is not None
+    inferred = doc.meta.inferred_year or infer_year(doc.text, cue_finder(kb), ex.structure.protected)
+    return replace(ex, doc_year=inferred)
 
 
-def _national_scope(doc: Document, gazetteer: Gazetteer, mentions: list[RegionMention],
-                    main: Region | None) -> Region | None:
-    """A bulletin that ranges over many provinces, with no place in its title or publisher, is about
-    the country: its first-named place must not claim every figure."""
-    if main is None or main.level == "country" or len(mentions) < 3:
-        return main
-    if (doc.meta.title and find_regions(doc.meta.title, gazetteer)) or \
-            (doc.meta.publisher and find_regions(doc.meta.publisher, gazetteer)):
-        return main
-    provinces = Counter(m.region.chain()[-1].key for m in mentions)
-    home = main.chain()[-1].key
-    if len(provinces) >= 3 and provinces[home] * 2 < sum(provinces.values()):
-        return CHINA
-    return main
+@component(requires=("document",), assigns=("structure",))
+def structure(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
+    """The document's paragraphs, sentences, clauses, headings, sections, list items, protected spans
+    and stories (kg.extract.structure)."""
+    return replace(ex, structure=document_structure(doc, kb))
 
 
-def extract(doc: Document, resources: Resources | None = None) -> Extraction:
-    res = resources or Resources.default()
-    if doc.meta.date is None and doc.meta.inferred_year is None:
-        year = infer_year(doc.text)
-        if year is not None:
-            doc = replace(doc, meta=replace(doc.meta, inferred_year=year))
-    mentions = find_regions(doc.text, res.gazetteer)
-    main = main_region(doc.text, mentions, title=doc.meta.title, publisher=doc.meta.publisher)
-    main = _publisher_region(doc, res.gazetteer, main)
-    main = _national_scope(doc, res.gazetteer, mentions, main)
-    programmes = find_programmes(doc.text, res.programmes)
-    mention_starts = [m.start for m in mentions]
-    measures: list[Measure] = [
-        replace(m, region=_region_at(mentions, mention_starts, main, m.start, m.end))
-        for m in find_measures(doc.text, programmes)
-    ]
-    observations = extract_observations(doc, mentions, main, res.units)
-    measure_starts = [m.start for m in measures]
-    located = []
-    for obs in observations:
-        i = bisect.bisect_right(measure_starts, obs.quantity.start) - 1
-        inside = i >= 0 and obs.quantity.start < measures[i].end
-        located.append(replace(obs, measure_index=measures[i].index) if inside else obs)
-
-    def issuer(title: str, _start: int) -> Region | None:
-        """The region a cited title opens with (《甘肃省…工作指南》 is issued by 甘肃省)."""
-        named = find_regions(title, res.gazetteer)
-        return named[0].region if named and named[0].start == 0 else None
-
-    policies = find_policy_documents(doc.text, issuer)
-    return Extraction(
-        document=doc,
-        main_region=main,
-        regions=mentions,
-        observations=located,
-        programmes=programmes,
-        measures=measures,
-        policy_documents=policies,
-        partnerships=[_canonical_partnership(p, res.programmes) for p in find_partnerships(doc, mentions, main)],
-    )
+def _satisfied(need: str, available: set[str]) -> bool:
+    """`observations.region` is there once `observations` or that very field is."""
+    return need in available or need.split(".")[0] in available
 
 
-def _canonical_partnership(link: Partnership, scheme: ProgrammeScheme) -> Partnership:
-    """Name a partnership's programme by the scheme's label; a bare generic word names none."""
-    if not link.programme:
-        return link
-    concept, label = scheme.canonical(link.programme)
-    if concept is None and len(label) <= 2:
-        return replace(link, programme=None)
-    return replace(link, programme=label)
+class Pipeline:
+    """Components run in order over a document, with the knowledge base they share."""
+
+    def __init__(self, components: Sequence[Component], kb: KnowledgeBase) -> None:
+        available = set(GIVEN)
+        for c in components:
+            missing = [need for need in c.requires if not _satisfied(need, available)]
+            if missing:
+                raise PipelineError(f"component {c.__name__} needs {', '.join(missing)}, which no component "
+                                    f"before it assigns (order: {', '.join(x.__name__ for x in components)})")
+            available.update(c.assigns)
+        self.components = tuple(components)
+        self.kb = kb
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.__name__ for c in self.components)
+
+    def __call__(self, doc: Document) -> Extraction:
+        ex = Extraction(document=doc)
+        for c in self.components:
+            ex = c(doc, ex, self.kb)
+        return ex
+
+
+DEFAULT_COMPONENTS: tuple[Component, ...] = (
+    structure, dating, places, home_region, programmes, measures, policy_documents, quantities, observations,
+    partnerships, attribute,
+)
+
+
+@functools.lru_cache(maxsize=4)
+def default_pipeline(kb: KnowledgeBase) -> Pipeline:
+    """The components kg builds with, in order."""
+    return Pipeline(DEFAULT_COMPONENTS, kb)

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from kg.programmes import ProgrammeScheme, near_miss, normalise_name, strip_generic_tail
+from kg.programmes import ProgrammeScheme, near_miss, normalise_name
 
 
 def link_discovered(labels: list[str], scheme: ProgrammeScheme) -> list[tuple[str, str]]:
     """Pairs (a, b) of distinct labels, a < b, that name one programme; the caller writes exactMatch both ways."""
     distinct = sorted(set(labels))
-    keys = [strip_generic_tail(normalise_name(label)) for label in distinct]
+    keys = [scheme.strip_generic_tail(normalise_name(label)) for label in distinct]
     if not distinct:
         return []
     pairs: set[tuple[str, str]] = set()

@@ -11,23 +11,21 @@ county or town.  All character classes and keyword lists live in kg/data/region_
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from kg.extract.component import component
 from kg.gazetteer import LEVEL_RANK, Gazetteer, NameForm
-from kg.model import Document, Evidence, Partnership, Region, RegionMention
+from kg.knowledge import KnowledgeBase
+from kg.model import Blocks, Document, Evidence, Extraction, Partnership, Region, RegionMention
+from kg.programmes import ProgrammeScheme
 
 ACCEPT = 5  # minimum score of a short form
 LEVEL_BONUS = {"province": 3, "city": 2, "county": 0}
-LOCAL_SUFFIXES = ("街道", "社区", "镇", "乡", "村")
-LOCAL_LEVEL = {"街道": "town", "镇": "town", "乡": "town", "村": "village", "社区": "village"}
-DIVISION_CHARS = "省市县区州盟旗乡镇村"
 NUMERAL = "0123456789０１２３４５６７８９一二三四五六七八九十两百千万"
-SENTENCE_END = re.compile(r"[。！？!?\n；;]")
-LOCAL_RE = re.compile("|".join(LOCAL_SUFFIXES))
-# a count of at most six numerals before the suffix (bounded, so a long run of digits cannot backtrack)
-ENUM_RE = re.compile(rf"(?<![{NUMERAL}])[{NUMERAL}]{{1,6}}个?(?:{'|'.join(LOCAL_SUFFIXES)})")
 
 
 def _is_han(ch: str) -> bool:
@@ -45,7 +43,8 @@ class _Hit:
 
 
 class _Context:
-    """Character classes from the data table, as sets for fast membership tests."""
+    """The word lists of kg/data/region_context.tsv as the sets and patterns the recogniser uses, built
+    once per gazetteer (`context_of`)."""
 
     def __init__(self, gaz: Gazetteer) -> None:
         ctx = gaz.context
@@ -56,6 +55,19 @@ class _Context:
         self.words = gaz.common_words
         self.plain = gaz.plain_words
         self.local_left = frozenset(ctx.get("local_left", ()))
+        self.local_level = dict(w.split("=", 1) for w in ctx.get("local_suffix", ()))
+        suffixes = "|".join(sorted(self.local_level, key=len, reverse=True))
+        self.local_re = re.compile(suffixes)
+        # a count of at most six numerals before the suffix (bounded: a long run of digits cannot backtrack)
+        self.enum_re = re.compile(rf"(?<![{NUMERAL}])[{NUMERAL}]{{1,6}}个?(?:{suffixes})")
+        self.division_chars = frozenset("".join(ctx.get("division_chars", ())))
+        self.self_level = dict(w.split("=", 1) for w in ctx.get("self_level", ()))
+        self.no_abbreviation = frozenset("".join(ctx.get("no_abbreviation", ())))
+
+
+@functools.lru_cache(maxsize=8)
+def context_of(gaz: Gazetteer) -> _Context:
+    return _Context(gaz)
 
 
 def _left_ok(text: str, pos: int, ctx: _Context, ends: set[int]) -> bool:
@@ -83,7 +95,7 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
         return -10  # 合作市场
     if form.kind == "short" and text.startswith(ctx.not_after, hit.end):
         return -10  # 北京大学, 南京西路, 嘉陵江, 宁德时代: part of another name
-    if form.kind == "short" and hit.end < len(text) and LOCAL_RE.match(text, hit.end) \
+    if form.kind == "short" and hit.end < len(text) and ctx.local_re.match(text, hit.end) \
             and form.region.level != "province":
         return -10  # 柳林镇 is a town, not 柳林县
     if form.kind != "short" and form.stem_len >= 2 and not form.common:
@@ -198,7 +210,7 @@ def _name_before(text: str, pos: int, ctx: _Context, ends: set[int], limit: int 
 
 def _plain_name(name: str, ctx: _Context) -> bool:
     """A local name is not an ordinary word and does not end in one (贫困, 重点, 深度贫困)."""
-    if any(c in DIVISION_CHARS for c in name) or name[-1] in NUMERAL or name in ctx.plain:
+    if any(c in ctx.division_chars for c in name) or name[-1] in NUMERAL or name in ctx.plain:
         return False
     return not any(name[i:] in ctx.plain for i in range(len(name) - 1))
 
@@ -213,7 +225,7 @@ def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int
     def free(s: int, e: int) -> bool:
         return not any(p in busy for p in range(s, e))
 
-    for m in ENUM_RE.finditer(text):  # enumerations: 北山、黄山、郭地3村
+    for m in ctx.enum_re.finditer(text):  # enumerations: 北山、黄山、郭地3村
         suffix = m.group(0).lstrip(NUMERAL).lstrip("个")
         items: list[tuple[int, int]] = []
         pos = m.start()
@@ -228,9 +240,9 @@ def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int
             break
         if len(items) >= 2 and free(items[-1][0], m.end()):
             for s, e in reversed(items):
-                out.append((s, e, text[s:e] + suffix, LOCAL_LEVEL[suffix]))
+                out.append((s, e, text[s:e] + suffix, ctx.local_level[suffix]))
     enum_taken = [(s, e) for s, e, _, _ in out]
-    for m in LOCAL_RE.finditer(text):
+    for m in ctx.local_re.finditer(text):
         p, q = m.start(), m.end()
         if not free(p, q) or any(s <= p < e + 2 for s, e in enum_taken):
             continue
@@ -242,7 +254,7 @@ def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int
         name = text[start:p]
         if not _plain_name(name, ctx) or (name + m.group(0)) in ctx.plain:
             continue
-        out.append((start, q, name + m.group(0), LOCAL_LEVEL[m.group(0)]))
+        out.append((start, q, name + m.group(0), ctx.local_level[m.group(0)]))
     return sorted(out)
 
 
@@ -252,7 +264,7 @@ def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | No
     `default_parent` is the county used for towns that follow no county mention; when None, the county
     mentioned most often in the text is used.
     """
-    ctx = _Context(gazetteer)
+    ctx = context_of(gazetteer)
     hits = _division_hits(text, gazetteer)
     # town and village names take precedence over short forms (黄山 in 北山、黄山、郭地3村, 镇海 in 柳林镇海山村)
     strong = [h for h in hits if _strong(h)]
@@ -262,7 +274,7 @@ def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | No
     def yields(h: _Hit) -> bool:
         """True when a short form lies inside a town / village name (but 景德镇 as a whole stays a city)."""
         spans = {owner[p] for p in range(h.start, h.end) if p in owner}
-        return any(not (h.start <= s and h.end >= e and LOCAL_RE.search(text, e - 2, e)) for s, e in spans)
+        return any(not (h.start <= s and h.end >= e and ctx.local_re.search(text, e - 2, e)) for s, e in spans)
 
     hits = [h for h in hits if _strong(h) or not yields(h)]
     divisions = _match_divisions(text, hits, ctx)
@@ -306,7 +318,7 @@ def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | No
 # --- what a document is about ------------------------------------------------------------------------
 
 
-def _label_regions(label: str, mentions: list[RegionMention], gaz: Gazetteer) -> list[Region]:
+def places_in_label(label: str, mentions: Sequence[RegionMention], gaz: Gazetteer) -> list[Region]:
     """Regions named in a title or publisher: full names, or short forms the body also mentions."""
     body = {m.region for m in mentions}
     found: list[tuple[int, Region]] = []
@@ -324,7 +336,7 @@ def _label_regions(label: str, mentions: list[RegionMention], gaz: Gazetteer) ->
     return [r for _, r in sorted(found, key=lambda x: x[0])]
 
 
-def _most_specific(regions: list[Region]) -> Region | None:
+def most_specific(regions: list[Region]) -> Region | None:
     """The first region, refined by later ones inside it (甘肃省天水市麦积区 -> 麦积区)."""
     if not regions:
         return None
@@ -335,57 +347,7 @@ def _most_specific(regions: list[Region]) -> Region | None:
     return best
 
 
-def main_region(text: str, mentions: list[RegionMention], title: str | None = None,
-                publisher: str | None = None, *, gazetteer: Gazetteer | None = None) -> Region | None:
-    """The region the document is about: title, else publisher, else first body paragraph, else most frequent."""
-    gaz = gazetteer or Gazetteer.default()
-    for label in (title, publisher):
-        if label:
-            region = _most_specific(_label_regions(label, mentions, gaz))
-            if region is not None:
-                return region
-    pos = 0
-    for para in text.split("\n"):
-        start, pos = pos, pos + len(para) + 1
-        if len(para.strip()) < 30:
-            continue
-        inside = [m.region for m in mentions if start <= m.start < pos]
-        if inside:
-            return inside[0]
-    counts = Counter(m.region for m in mentions)
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def section_regions(text: str, mentions: list[RegionMention], main: Region | None) -> list[tuple[int, int, Region]]:
-    """(start, end, region) per paragraph: a paragraph that opens with a place is about it, else `main`."""
-    out: list[tuple[int, int, Region]] = []
-    pos = 0
-    for para in text.split("\n"):
-        start, pos = pos, pos + len(para) + 1
-        opening = [m.region for m in mentions if start <= m.start < min(start + 20, pos)]
-        region = opening[0] if opening else main
-        if region is not None and para.strip():
-            out.append((start, start + len(para), region))
-    return out
-
-
 # --- partnerships ----------------------------------------------------------------------------------
-
-
-SENTENCE_MAX = 500  # characters: a longer run without a sentence end is cut (no sentence is that long)
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    ends = [m.start() + 1 for m in SENTENCE_END.finditer(text)] + [len(text)]
-    for end in ends:
-        while end - start > SENTENCE_MAX:
-            out.append((start, start + SENTENCE_MAX))
-            start += SENTENCE_MAX
-        if end > start:
-            out.append((start, end))
-        start = max(start, end)
-    return out
 
 
 def _evidence(doc: Document, s: int, e: int) -> Evidence:
@@ -401,7 +363,7 @@ def _resolve_abbr(char: str, gaz: Gazetteer, mentioned: list[Region]) -> Region 
     """A one-character abbreviation: a mentioned city or county starting with it (常 -> 常州), else a province."""
     char = char.translate(gaz.char_map)
     local = [r for r in mentioned if r.level in ("city", "county") and r.name.startswith(char)]
-    if char in "东西南北中":  # 东西部协作 names no region
+    if char in context_of(gaz).no_abbreviation:  # 东西部协作 names no region
         return None
     if local:
         return local[0]
@@ -410,11 +372,12 @@ def _resolve_abbr(char: str, gaz: Gazetteer, mentioned: list[Region]) -> Region 
     return (mentioned_prov or list(provinces) or [None])[0]
 
 
-def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region | None,
-                      *, gazetteer: Gazetteer | None = None) -> list[Partnership]:
+def find_partnerships(doc: Document, mentions: Sequence[RegionMention], main: Region | None,
+                      gazetteer: Gazetteer, sentences: Blocks) -> list[Partnership]:
     """East-west cooperation and paired assistance stated in the text, one per donor/recipient pair."""
-    gaz = gazetteer or Gazetteer.default()
+    gaz = gazetteer
     ctx = gaz.context
+    levels = context_of(gaz).self_level
     text = doc.text
     mentioned = [m.region for m in mentions if m.region.code]
     coop = sorted(ctx.get("coop", ()), key=len, reverse=True)
@@ -435,7 +398,7 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
     def self_region(word: str) -> Region | None:
         if main is None:
             return None
-        level = {"省": "province", "市": "city", "县": "county", "区": "county", "州": "city"}.get(word[-1])
+        level = levels.get(word[-1])
         for node in main.chain():
             if node.level == level:
                 return node
@@ -452,7 +415,7 @@ def find_partnerships(doc: Document, mentions: list[RegionMention], main: Region
     if not triggers:
         return []
     mention_starts = [m.start for m in mentions]
-    for s, e in _sentences(text):
+    for s, e in ((b.start, b.end) for b in sentences):
         if bisect.bisect_left(triggers, s) == bisect.bisect_left(triggers, e):
             continue
         sentence = text[s:e]
@@ -534,3 +497,32 @@ def _outermost(regions: list[Region]) -> list[Region]:
         if r not in out:
             out.append(r)
     return out
+
+
+# --- components ----------------------------------------------------------------------------------
+
+
+@component(requires=(), assigns=("regions",))
+def places(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
+    """Component: every place mention (divisions with their codes, towns and villages with a parent)."""
+    return replace(ex, regions=tuple(find_regions(doc.text, kb.gazetteer)))
+
+
+
+@component(requires=("structure", "regions", "main_region"), assigns=("partnerships",))
+def partnerships(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
+    """Component: east-west cooperation and paired assistance, each named by the scheme's label."""
+    assert ex.structure is not None
+    found = find_partnerships(doc, ex.regions, ex.main_region, kb.gazetteer, ex.structure.sentences)
+    return replace(ex, partnerships=tuple(_canonical_partnership(p, kb.programmes) for p in found))
+
+
+
+def _canonical_partnership(link: Partnership, scheme: ProgrammeScheme) -> Partnership:
+    """Name a partnership's programme by the scheme's label; a bare generic word names none."""
+    if not link.programme:
+        return link
+    concept, label = scheme.canonical(link.programme)
+    if concept is None and len(label) <= 2:
+        return replace(link, programme=None)
+    return replace(link, programme=label)

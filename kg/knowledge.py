@@ -1,0 +1,129 @@
+"""The knowledge base: everything the cleaners and extractors know, loaded once and passed explicitly.
+
+Words and rules live in files, not in Python: the gazetteer (kg/data/gazetteer.tsv), the unit table
+(kg/data/units.tsv), the programme scheme (ontology/programs.ttl) and the word lists of every stage
+(kg/data/*.tsv in the `kind<TAB>word,word,…` format, read by the one loader `Lexicon`).  Extraction
+components receive a `KnowledgeBase`; none of them loads anything on its own, so a build can run with
+another gazetteer or word list, and a test can hand in a small one.
+
+`KnowledgeBase.load()` reads the shipped files; `KnowledgeBase.shipped()` is that, once per process: the
+composition roots (a build's workers, `kg eval`, the programme-link step) call it, nothing below them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.gazetteer import Gazetteer
+    from kg.programmes import ProgrammeScheme
+    from kg.units import UnitTable
+
+DATA = Path(__file__).resolve().parent / "data"
+# the word lists: one file per stage, each line `kind<TAB>word,word,…` (a line of characters for the
+# character classes of region_context.tsv)
+LEXICON_FILES = ("chrome", "region_context", "indicator_words", "programme_words", "number_words", "period_words",
+                 "structure_words", "attribution_words", "variants", "metadata")
+
+
+def parse_word_lists(text: str) -> dict[str, tuple[str, ...]]:
+    """`kind<TAB>word,word,…` lines (comments start with #) as kind -> words."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, _, words = line.partition("\t")
+            kinds[kind.strip()] = tuple(w for w in words.rstrip("\n").split(",") if w)
+    return kinds
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of one file: `lists["leaders"]` -> ("实施", "开展", …); a missing kind is empty."""
+
+    name: str
+    kinds: MappingProxyType[str, tuple[str, ...]]
+
+    def __getitem__(self, kind: str) -> tuple[str, ...]:
+        return self.kinds.get(kind, ())
+
+    def __contains__(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def chars(self, kind: str) -> str:
+        """A character class written as one run of characters."""
+        return "".join(self[kind])
+
+    def pairs(self, kind: str) -> dict[str, str]:
+        """`a=b` entries as a mapping (variant characters, short labels and their long forms …)."""
+        return dict(w.split("=", 1) for w in self[kind] if "=" in w)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list, by file stem: `lexicon["programme_words"]["leaders"]`."""
+
+    files: MappingProxyType[str, WordLists]
+
+    def __getitem__(self, name: str) -> WordLists:
+        try:
+            return self.files[name]
+        except KeyError:
+            raise KeyError(f"no word list file {name}.tsv in the lexicon") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    @classmethod
+    def load(cls, directory: Path = DATA, names: tuple[str, ...] = LEXICON_FILES) -> Lexicon:
+        files = {}
+        for name in names:
+            path = directory / f"{name}.tsv"
+            kinds = parse_word_lists(path.read_text(encoding="utf-8")) if path.is_file() else {}
+            files[name] = WordLists(name, MappingProxyType(kinds))
+        return cls(MappingProxyType(files))
+
+    @classmethod
+    def of(cls, **files: dict[str, tuple[str, ...]]) -> Lexicon:
+        """A lexicon made in code (tests): `Lexicon.of(programme_words={"leaders": ("实施",)})`."""
+        return cls(MappingProxyType({k: WordLists(k, MappingProxyType(v)) for k, v in files.items()}))
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: per-base caches key on it
+class KnowledgeBase:
+    """What extraction knows, passed to every component (see the module docstring)."""
+
+    gazetteer: Gazetteer
+    units: UnitTable
+    programmes: ProgrammeScheme
+    lexicon: Lexicon
+    sources: tuple[Path, ...] = field(default=(), compare=False)  # the files it was read from
+
+    @classmethod
+    def load(cls, data: Path = DATA, ontology: Path | None = None) -> KnowledgeBase:
+        """Read the knowledge base from a data folder (kg/data) and an ontology folder (ontology/)."""
+        from kg.gazetteer import Gazetteer
+        from kg.programmes import ProgrammeScheme
+        from kg.rdf import resource_dir
+        from kg.units import UnitTable
+
+        ontology = ontology or resource_dir("ontology")
+        lexicon = Lexicon.load(data)
+        return cls(
+            gazetteer=Gazetteer.from_files(data, lexicon),
+            units=UnitTable.parse((data / "units.tsv").read_text(encoding="utf-8")),
+            programmes=ProgrammeScheme.from_turtle(ontology / "programs.ttl",
+                                                   generic_tails=lexicon["programme_words"]["generic_tails"]),
+            lexicon=lexicon,
+            sources=(data, ontology),
+        )
+
+    @staticmethod
+    @functools.cache
+    def shipped() -> KnowledgeBase:
+        """The shipped knowledge base, read once per process (for composition roots only)."""
+        return KnowledgeBase.load()
