@@ -395,6 +395,12 @@ def export(store: KGStore, fmt: str, output: Path | str | None = None, *, region
                               "RDF formats export whole named graphs (use --document for one)")
         _write(output, lambda out: export_rdf(store, fmt, out, document))
         return
+    if fmt == "html":  # the explorer reads the store itself: overviews need no node-link projection
+        from kg.explorer import explorer_html
+
+        page = explorer_html(store, region=region, program=program, document=document)
+        _write(output, lambda out: out.write(page.encode("utf-8")))
+        return
     g = project(store, region=region, program=program, document=document)
     if fmt == "graphml":
         _write(output, lambda out: nx.write_graphml(_for_xml(g), out, encoding="utf-8"))
