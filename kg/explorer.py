@@ -435,13 +435,6 @@ def _encode(facts: _Facts, title: str, filters: dict[str, str], root_names: set[
     for p, ups in facts.broader.items():
         if p in facts.programme_label and facts.programme_label[p] in programmes.index:
             broader[programmes.index[facts.programme_label[p]]] |= ups
-    measure_programmes: dict[int, set[int]] = defaultdict(set)
-    for k, ps in facts.measure_programmes.items():
-        if k in measure_ix:
-            for p in ps:
-                label = facts.programme_label.get(p)
-                if label is not None:
-                    measure_programmes[measure_ix[k]].add(programmes(label))
 
     indicators = _Strings()
     concepts = _Strings()
@@ -473,14 +466,13 @@ def _encode(facts: _Facts, title: str, filters: dict[str, str], root_names: set[
         obs["quote"].append(quotes(o["quote"]))
         obs["measure"].append(measure_ix.get(o["measure"], -1) if o["measure"] else -1)
 
-    measures: dict[str, list] = {"doc": [], "ordinal": [], "text": [], "region": [], "programmes": []}
-    for i, k in enumerate(measure_order):
+    measures: dict[str, list] = {"doc": [], "ordinal": [], "text": [], "region": []}
+    for k in measure_order:
         m = facts.measures[k]
         measures["doc"].append(doc_ix.get(m["doc"], -1))
         measures["ordinal"].append(m["ordinal"])
         measures["text"].append(m["text"])
         measures["region"].append(region_ix.get(m["region"], -1) if m["region"] else -1)
-        measures["programmes"].append(sorted(measure_programmes.get(i, ())))
 
     partners: dict[str, list] = {"donor": [], "recipient": [], "doc": [], "quote": [], "label": []}
     for p in sorted((p for p in facts.partnerships if p["doc"] in doc_ix),

@@ -637,7 +637,7 @@
 
   // ------------------------------------------------------------------------------ indicator view
   var indSelected = null, indFilter = "";
-  var indUnit = null, indPeriod = "", indStatus = "", indKind = "";
+  var indUnit = null, indPeriod = "", indStatus = "", indKind = "", indLevel = "";
   views.indicators = function (box, first) {
     if (first) {
       var list = el("div"); list.id = "ind-list";
@@ -667,7 +667,7 @@
       if (e.concept) { li.appendChild(el("span", "概念", "c")); }
       add(li, el("span", e.label, "label"), el("span", e.regions + " 地区 · " + e.obs.length + " 条", "n"));
       li.title = e.label + (e.group ? " · " + e.group : "");
-      li.addEventListener("click", function () { indSelected = e.key; indUnit = null; indPeriod = indStatus = indKind = ""; drawList(); drawIndicator(); });
+      li.addEventListener("click", function () { indSelected = e.key; indUnit = null; indPeriod = indStatus = indKind = indLevel = ""; drawList(); drawIndicator(); });
       ol.appendChild(li);
     });
     if (items.length > shown.length) { ol.appendChild(el("li", "… " + (items.length - shown.length) + " 更多，请筛选 more, filter to find them", "more")); }
@@ -696,9 +696,10 @@
     var inUnit = e.obs.filter(function (o) { return unitOf(o) === indUnit; });
     var periods = counts(inUnit, function (o) { return D.periods[D.obs.period[o]]; }).sort(function (a, b) { return a[0] < b[0] ? 1 : -1; });
     var statuses = counts(inUnit, statusOf), kinds = counts(inUnit, kindOf).filter(function (k) { return k[0]; });
+    var levels = counts(inUnit, function (o) { return levelOf(D.obs.region[o]); });
     var list = inUnit.filter(function (o) {
       return (!indPeriod || D.periods[D.obs.period[o]] === indPeriod) && (!indStatus || statusOf(o) === indStatus) &&
-             (!indKind || kindOf(o) === indKind);
+             (!indKind || kindOf(o) === indKind) && (!indLevel || levelOf(D.obs.region[o]) === indLevel);
     });
     add(main, el("h2", e.label));
     var sub = el("div", null, "src");
@@ -712,7 +713,9 @@
     var bar = el("div", null, "toolbar");
     add(bar,
       selectBox("单位 unit", units.map(function (u) { return [u[0], (u[0] || "（无 none）") + " (" + u[1] + ")"]; }), indUnit,
-                function (v) { indUnit = v; indPeriod = indStatus = indKind = ""; drawIndicator(); }),
+                function (v) { indUnit = v; indPeriod = indStatus = indKind = indLevel = ""; drawIndicator(); }),
+      selectBox("级别 level", [["", "全部 all"]].concat(levels.map(function (l) { return [l[0], (LEVEL_ZH[l[0]] || l[0] || "—") + " (" + l[1] + ")"]; })),
+                indLevel, function (v) { indLevel = v; drawIndicator(); }),
       selectBox("时期 period", [["", "全部 all"]].concat(periods.map(function (p) { return [p[0], (p[0] || "未注明 none") + " (" + p[1] + ")"]; })),
                 indPeriod, function (v) { indPeriod = v; drawIndicator(); }),
       selectBox("状态 status", [["", "全部 all"]].concat(statuses.map(function (s) { return [s[0], (STATUS[s[0]] || s[0]) + " (" + s[1] + ")"]; })),
@@ -858,7 +861,7 @@
   }
 
   // ------------------------------------------------------------------------------ graph view
-  var graphFocus = null, cy = null, graphLimit = 25;
+  var graphFocus = null, cy = null, graphLimit = 15;
   var COLORS = { region: "#43a047", programme: "#ef6c00", document: "#5c6bc0", indicator: "#8e24aa" };
   function loadCytoscape() {
     if (window.cytoscape) { return; }
@@ -916,7 +919,7 @@
       if (have[id]) { return; }
       have[id] = true;
       nodes.push({ data: { id: id, kind: kind, ref: String(i), label: clip(labelOf(kind, i), 12), full: labelOf(kind, i), ring: ring,
-                            valign: "bottom" } });
+                            shown: clip(labelOf(kind, i), 12), valign: "bottom", halign: "center" } });
     }
     function addEdge(a, b, rel) {
       if (!have[a] || !have[b] || a === b) { return; }
@@ -950,7 +953,7 @@
     if (first) {
       var bar = el("div", null, "toolbar"); bar.id = "graph-bar";
       var title = el("span"); title.id = "graph-title";
-      var lim = selectBox("每类最多 per kind", [["10", "10"], ["25", "25"], ["50", "50"], ["100", "100"]], String(graphLimit),
+      var lim = selectBox("每类最多 per kind", [["10", "10"], ["15", "15"], ["25", "25"], ["50", "50"], ["100", "100"]], String(graphLimit),
                           function (v) { graphLimit = Number(v); drawGraph(); });
       var lay = selectBox("布局 layout", [["radial", "环形 radial"], ["cose", "力导 cose"], ["breadthfirst", "层次 breadthfirst"]],
                           graphLayout, function (v) { graphLayout = v; runLayout(); });
@@ -964,8 +967,8 @@
         container: holder, wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4,
         style: [
           { selector: "node", style: {
-            "label": "data(label)", "font-family": getComputedStyle(document.documentElement).getPropertyValue("--cjk"),
-            "font-size": 13, "text-valign": "data(valign)", "text-margin-y": 0, "width": 14, "height": 14,
+            "label": "data(shown)", "text-wrap": "wrap", "line-height": 1.05, "font-family": getComputedStyle(document.documentElement).getPropertyValue("--cjk"),
+            "font-size": 13, "text-valign": "data(valign)", "text-halign": "data(halign)", "width": 14, "height": 14,
             "background-color": function (e) { return COLORS[e.data("kind")]; },
             "text-outline-color": "#fff", "text-outline-width": 2 } },
           { selector: "node[ring = 10]", style: { "width": 30, "height": 30, "font-size": 15, "font-weight": "bold", "border-width": 3,
@@ -1010,27 +1013,40 @@
     runLayout();
   }
   // The focus in the middle; regions and documents on the first ring, programmes on the next,
-  // indicators outside; each ring as wide as its nodes need, rings started at different angles, and
-  // neighbouring labels alternately above and below their node so they do not run into each other.
+  // indicators outside; each ring as wide as its nodes need, rings started at different angles.  Labels
+  // point outwards: beside the node on the left and right of a ring (neighbours there are one above the
+  // other), and near the top and bottom written vertically, one character a line, above or below the
+  // node (neighbours there are side by side, and Chinese reads well top to bottom).  A crowded ring is
+  // staggered over two radii, its inner nodes labelled inwards and its outer ones outwards.
   function radialPositions(focusId) {
     var pos = {}, radius = 0;
     pos[focusId] = { x: 0, y: 0 };
     [["region", "document"], ["programme"], ["indicator"]].forEach(function (kinds, k) {
       var ring = cy.nodes().filter(function (n) { return n.id() !== focusId && kinds.indexOf(n.data("kind")) >= 0; });
       if (!ring.length) { return; }
-      radius = Math.max(radius + 130, ring.length * 88 / (2 * Math.PI));
+      var staggered = ring.length > 24;
+      radius = Math.max(radius + 130, (staggered ? ring.length / 2 : ring.length) * 88 / (2 * Math.PI));
       var start = -Math.PI / 2 + 0.45 + k * 0.7;
       ring.forEach(function (n, i) {
-        var a = start + 2 * Math.PI * i / ring.length;
-        pos[n.id()] = { x: radius * Math.cos(a), y: radius * Math.sin(a) };
-        n.data("valign", i % 2 ? "top" : "bottom");
+        var a = start + 2 * Math.PI * i / ring.length, r = radius + (staggered && i % 2 ? 90 : 0);
+        var c = Math.cos(a), s = Math.sin(a);
+        pos[n.id()] = { x: r * c, y: r * s };
+        var out = !(staggered && i % 2 === 0);  // on a staggered ring the inner nodes label inwards
+        if (Math.abs(c) > 0.4) {
+          n.data({ halign: (c > 0) === out ? "right" : "left", valign: "center", shown: n.data("label") });
+        } else {
+          n.data({ halign: "center", valign: (s < 0) === out ? "top" : "bottom",
+                   shown: Array.from(clip(n.data("full"), 8)).join("\n") });
+        }
       });
+      if (staggered) { radius += 90; }
     });
     return function (n) { return pos[n.id()] || { x: 0, y: 0 }; };
   }
   function runLayout() {
     if (!cy) { return; }
     var focusId = nodeId(graphFocus.kind, graphFocus.i);
+    cy.nodes().forEach(function (n) { n.data({ shown: n.data("label"), valign: "bottom", halign: "center" }); });
     var opts = {
       radial: { name: "preset", animate: false, padding: 30, positions: radialPositions(focusId) },
       cose: { name: "cose", animate: false, randomize: true, numIter: 400, padding: 30, nodeRepulsion: function () { return 8000; } },
@@ -1100,7 +1116,7 @@
       if (current === "graph") { graphFocus = { kind: "document", i: hit.i }; drawGraph(); }
     } else {
       showIndicatorFacts(hit.i);
-      indSelected = hit.i; indUnit = null; indPeriod = indStatus = indKind = "";
+      indSelected = hit.i; indUnit = null; indPeriod = indStatus = indKind = indLevel = "";
       if (current === "indicators") { show("indicators"); }
       if (current === "graph") { graphFocus = { kind: "indicator", i: hit.i }; drawGraph(); }
     }
