@@ -1,17 +1,16 @@
 """Export stage: the store as RDF files, as a graph for network tools, or as an offline HTML explorer.
 
-RDF formats dump the store as it is.  Graph formats (GraphML, GEXF, Cytoscape.js JSON, HTML) export a
+RDF formats dump the store as it is.  Graph formats (GraphML, GEXF, Cytoscape.js JSON) export a
 projection that people can look at: documents, regions, programmes, indicators, measures and cited
 policy documents as nodes, typed relations as edges, and each observation folded into one
-indicator→region edge that carries its value, unit, period, quote and source file.
+indicator→region edge that carries its value, unit, period, quote and source file.  The HTML explorer
+(kg/explorer.py) reads the store itself: its overviews need no node-link projection.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,7 +26,6 @@ RDF_FORMATS = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "nquads": Rdf
                "jsonld": RdfFormat.JSON_LD}
 GRAPH_FORMATS = ("graphml", "gexf", "cytoscape", "html")
 FORMATS = tuple(RDF_FORMATS) + GRAPH_FORMATS
-STATIC = Path(__file__).resolve().parent / "static"
 NODE_TYPES = ("document", "region", "programme", "indicator", "measure", "policy")
 # Vocabulary edges describe shared nodes; they are added between kept nodes after filtering.
 STRUCTURAL = ("partOf", "broader")
@@ -318,72 +316,6 @@ def _for_xml(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def layout(g: nx.MultiDiGraph, iterations: int = 80, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold positions (vectorised numpy, repulsion in row blocks to bound memory).
-
-    Computed at export time so the page opens at once: cytoscape's own force layout takes seconds for
-    a few hundred nodes in a browser without GPU, and far longer for thousands.  Empty if numpy is
-    missing; the page then falls back to a concentric layout."""
-    try:
-        import numpy as np
-    except ImportError:
-        return {}
-    nodes = list(g)
-    n = len(nodes)
-    if n == 0 or n > 8000:
-        return {}
-    iterations = iterations if n <= 1500 else iterations // 2
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = {(min(index[s], index[o]), max(index[s], index[o])) for s, o in g.edges() if s != o}
-    ei, ej = (np.array(side, dtype=np.int64) for side in zip(*sorted(pairs), strict=True)) if pairs else (
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2)).astype(np.float32)
-    k = np.float32(1.0 / np.sqrt(n))
-    temperature, block = 0.1, max(1, 2_000_000 // n)
-    for step in range(iterations):
-        disp = np.zeros_like(pos)
-        x, y = pos[:, 0], pos[:, 1]
-        for start in range(0, n, block):
-            dx = x[start:start + block, None] - x[None, :]
-            dy = y[start:start + block, None] - y[None, :]
-            weight = (k * k) / (dx * dx + dy * dy + np.float32(1e-6))
-            disp[start:start + block, 0] = (dx * weight).sum(1)
-            disp[start:start + block, 1] = (dy * weight).sum(1)
-        if len(ei):
-            d = pos[ei] - pos[ej]
-            force = d * (np.sqrt((d ** 2).sum(-1)) / k)[:, None]
-            np.add.at(disp, ei, -force)
-            np.add.at(disp, ej, force)
-        disp -= (pos - pos.mean(0)) * (2.0 * k * np.sqrt(n))  # gravity keeps small components close
-        length = np.maximum(np.sqrt((disp ** 2).sum(-1)), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
-        temperature = 0.1 * (1 - (step + 1) / (iterations + 1))
-    pos = (pos - pos.mean(0)) * (70.0 / k)
-    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, pos, strict=True)}
-
-
-def to_html(g: nx.MultiDiGraph, title: str = "kg explorer") -> str:
-    """One self-contained page: the vendored cytoscape.js and the data inlined, nothing fetched."""
-    library = STATIC / "cytoscape.min.js"
-    if not library.is_file():
-        raise ExportError(f"{library} is missing; run scripts/vendor_js.sh")
-    js = library.read_text(encoding="utf-8")
-    elements = to_cytoscape(g)
-    positions = layout(g)
-    for node, element in zip(g, elements["elements"]["nodes"], strict=True):
-        if node in positions:
-            x, y = positions[node]
-            element["position"] = {"x": x, "y": y}
-    data = json.dumps(elements, ensure_ascii=False, separators=(",", ":"))
-    version_file = STATIC / "cytoscape.VERSION"
-    version = version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "cytoscape"
-    values = {"TITLE": html.escape(title), "LIBRARY_VERSION": html.escape(version),
-              "CYTOSCAPE": js.replace("</script", "<\\/script"), "DATA": data.replace("</", "<\\/")}
-    # One pass, so a placeholder-like string inside the library or the data is never substituted.
-    return re.sub(r"__(TITLE|LIBRARY_VERSION|CYTOSCAPE|DATA)__", lambda m: values[m.group(1)], _TEMPLATE)
-
-
 def export(store: KGStore, fmt: str, output: Path | str | None = None, *, region: str | None = None,
            program: str | None = None, document: str | None = None) -> None:
     """Write `fmt` to `output` (a path) or to stdout."""
@@ -395,6 +327,12 @@ def export(store: KGStore, fmt: str, output: Path | str | None = None, *, region
                               "RDF formats export whole named graphs (use --document for one)")
         _write(output, lambda out: export_rdf(store, fmt, out, document))
         return
+    if fmt == "html":  # the explorer reads the store itself: overviews need no node-link projection
+        from kg.explorer import explorer_html
+
+        page = explorer_html(store, region=region, program=program, document=document)
+        _write(output, lambda out: out.write(page.encode("utf-8")))
+        return
     g = project(store, region=region, program=program, document=document)
     if fmt == "graphml":
         _write(output, lambda out: nx.write_graphml(_for_xml(g), out, encoding="utf-8"))
@@ -403,11 +341,6 @@ def export(store: KGStore, fmt: str, output: Path | str | None = None, *, region
     elif fmt == "cytoscape":
         text = json.dumps(to_cytoscape(g), ensure_ascii=False, indent=1)
         _write(output, lambda out: out.write(text.encode("utf-8") + b"\n"))
-    else:
-        parts = [f for f in (region, program, document) if f]
-        title = "kg explorer" + (f" · {' · '.join(parts)}" if parts else "")
-        page = to_html(g, title)
-        _write(output, lambda out: out.write(page.encode("utf-8")))
 
 
 def _write(output: Path | str | None, writer: Callable[[IO[bytes]], object]) -> None:
@@ -422,255 +355,3 @@ def _write(output: Path | str | None, writer: Callable[[IO[bytes]], object]) -> 
     with path.open("wb") as out:
         writer(out)
 
-
-_TEMPLATE = r"""<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>__TITLE__</title>
-<!-- Made by `kg export --format html`; works offline, fetches nothing.
-     Includes __LIBRARY_VERSION__ (https://js.cytoscape.org), MIT licence,
-     Copyright (c) 2016-2026, The Cytoscape Consortium; licence text in kg/static/cytoscape.LICENSE. -->
-<style>
-  :root { --cjk: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB",
-          "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
-  html, body { margin: 0; height: 100%; font-family: var(--cjk); font-size: 14px; color: #222; }
-  body { display: grid; grid-template-rows: auto 1fr; grid-template-columns: 1fr 360px; height: 100vh; }
-  header { grid-column: 1 / 3; display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center;
-           padding: 6px 10px; border-bottom: 1px solid #ddd; background: #fafafa; }
-  header h1 { font-size: 16px; margin: 0 8px 0 0; }
-  #search { width: 220px; padding: 4px 6px; font: inherit; }
-  #types label { margin-right: 6px; font-size: 13px; white-space: nowrap; cursor: pointer; }
-  #types .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 3px; }
-  #cy { grid-column: 1; grid-row: 2; min-height: 0; }
-  #facts { grid-column: 2; grid-row: 2; overflow: auto; border-left: 1px solid #ddd; padding: 8px 12px; }
-  #facts h2 { font-size: 16px; margin: 4px 0; }
-  #facts h3 { font-size: 13px; margin: 12px 0 4px; color: #555; }
-  #facts dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; margin: 0; }
-  #facts dt { color: #777; } #facts dd { margin: 0; word-break: break-all; }
-  #facts ul { margin: 0; padding-left: 18px; } #facts li { margin: 3px 0; }
-  #facts a { color: #1565c0; cursor: pointer; text-decoration: none; }
-  .quote { display: block; color: #555; background: #f5f5f0; border-left: 3px solid #c9b458;
-           padding: 2px 6px; margin: 2px 0; font-size: 12px; }
-  .src { color: #888; font-size: 11px; }
-  table.obs { border-collapse: collapse; width: 100%; font-size: 12px; }
-  table.obs td, table.obs th { border-bottom: 1px solid #eee; padding: 2px 3px; text-align: left; vertical-align: top; }
-  #status { color: #777; font-size: 12px; }
-</style>
-</head>
-<body>
-<header>
-  <h1>__TITLE__</h1>
-  <input id="search" type="search" placeholder="搜索节点 / search…" autocomplete="off">
-  <span id="types"></span>
-  <select id="layout" title="布局 layout">
-    <option value="preset">布局 layout: exported</option><option value="concentric">concentric</option>
-    <option value="breadthfirst">breadthfirst</option><option value="cose">cose (slow for big graphs)</option>
-  </select>
-  <button id="fit" type="button">全图 fit</button>
-  <span id="status"></span>
-</header>
-<div id="cy"></div>
-<aside id="facts"><p>点击节点查看事实与出处。Click a node to see its facts, quotes and source documents.</p></aside>
-<script>__CYTOSCAPE__</script>
-<script type="application/json" id="kg-data">__DATA__</script>
-<script>
-(function () {
-  "use strict";
-  var COLORS = { document: "#5c6bc0", region: "#43a047", programme: "#fb8c00", indicator: "#8e24aa",
-                 measure: "#00897b", policy: "#e53935" };
-  var NAMES = { document: "文档 document", region: "地区 region", programme: "项目 programme",
-                indicator: "指标 indicator", measure: "举措 measure", policy: "政策文件 policy" };
-  var RELATIONS = { mentionsRegion: "提及地区", mentionsProgramme: "提及项目", cites: "引用", partOf: "隶属",
-                    partnerOf: "协作帮扶", inDocument: "出自", region: "地区", issuedBy: "发布机关",
-                    citedForRegion: "适用地区", appliedIn: "实施地区", broader: "上位项目", observedIn: "数据" };
-  var CJK = getComputedStyle(document.documentElement).getPropertyValue("--cjk");
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var n = data.elements.nodes.length;
-  var positioned = n > 0 && data.elements.nodes.every(function (x) { return x.position; });
-  var LAYOUTS = {
-    preset: { name: "preset", fit: true, padding: 20 },
-    cose: { name: "cose", animate: false, randomize: true, numIter: 300, padding: 20 },
-    concentric: { name: "concentric", animate: false, minNodeSpacing: 4, padding: 20,
-                  concentric: function (node) { return node.degree(); }, levelWidth: function () { return 3; } },
-    breadthfirst: { name: "breadthfirst", animate: false, padding: 20, spacingFactor: 0.8 }
-  };
-  var cy = cytoscape({
-    container: document.getElementById("cy"),
-    elements: data.elements,
-    wheelSensitivity: 0.3,
-    minZoom: 0.05, maxZoom: 5,
-    style: [
-      { selector: "node", style: {
-          "label": "data(label)", "font-family": CJK, "font-size": 10, "min-zoomed-font-size": 7,
-          "text-valign": "bottom", "text-margin-y": 2, "text-wrap": "ellipsis", "text-max-width": 120,
-          "background-color": function (e) { return COLORS[e.data("type")] || "#999"; },
-          "width": function (e) { return 10 + Math.min(30, 2 * Math.sqrt(e.degree())); },
-          "height": function (e) { return 10 + Math.min(30, 2 * Math.sqrt(e.degree())); },
-          "text-outline-color": "#fff", "text-outline-width": 1.5 } },
-      { selector: "node[type = 'region'], node[type = 'document']", style: {
-          "font-size": 13, "font-weight": "bold", "min-zoomed-font-size": 0 } },
-      { selector: "edge", style: { "width": 1, "line-color": "#ccc", "curve-style": "haystack", "opacity": 0.6 } },
-      { selector: "edge[type = 'partOf'], edge[type = 'partnerOf']", style: {
-          "width": 2, "line-color": "#7cb342", "curve-style": "bezier", "target-arrow-shape": "triangle",
-          "target-arrow-color": "#7cb342" } },
-      { selector: ".match", style: { "border-width": 3, "border-color": "#fdd835" } },
-      { selector: "node:selected", style: { "border-width": 4, "border-color": "#d81b60", "font-size": 16, "z-index": 10 } },
-      { selector: ".faded", style: { "opacity": 0.12, "text-opacity": 0 } },
-      { selector: "edge.hl", style: { "line-color": "#d81b60", "opacity": 1, "width": 2 } }
-    ],
-    layout: LAYOUTS[positioned ? "preset" : "concentric"]
-  });
-  window.cy = cy;
-  cy.ready(function () { cy.resize(); cy.fit(undefined, 20); });
-  window.addEventListener("resize", function () { cy.resize(); });
-
-  // ---- type filter
-  var hidden = {};
-  var types = document.getElementById("types");
-  Object.keys(COLORS).forEach(function (t) {
-    var count = cy.nodes("[type = '" + t + "']").length;
-    if (!count) { return; }
-    var label = document.createElement("label");
-    var box = document.createElement("input");
-    box.type = "checkbox"; box.checked = true; box.value = t; box.dataset.type = t;
-    box.addEventListener("change", function () {
-      hidden[t] = !box.checked;
-      cy.nodes("[type = '" + t + "']").style("display", box.checked ? "element" : "none");
-    });
-    var swatch = document.createElement("span");
-    swatch.className = "swatch"; swatch.style.background = COLORS[t];
-    label.appendChild(box); label.appendChild(swatch);
-    label.appendChild(document.createTextNode(NAMES[t] + " (" + count + ")"));
-    types.appendChild(label);
-  });
-  document.getElementById("fit").addEventListener("click", function () { cy.fit(undefined, 20); });
-  var chooser = document.getElementById("layout");
-  if (!positioned) { chooser.value = "concentric"; chooser.options[0].disabled = true; }
-  chooser.addEventListener("change", function () { cy.layout(LAYOUTS[chooser.value]).run(); });
-  document.getElementById("status").textContent = cy.nodes().length + " nodes · " + cy.edges().length + " edges";
-
-  // ---- facts panel (built with textContent only: labels and quotes are data, never markup)
-  var facts = document.getElementById("facts");
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    if (cls) { e.className = cls; }
-    return e;
-  }
-  function link(node) {
-    var a = el("a", node.data("label"));
-    a.title = NAMES[node.data("type")] || "";
-    a.addEventListener("click", function () { focus(node); });
-    return a;
-  }
-  function observationTable(edges, otherEnd, otherName) {
-    var table = el("table", null, "obs");
-    var head = el("tr");
-    [otherName, "数值 value", "时期 period"].forEach(function (h) { head.appendChild(el("th", h)); });
-    table.appendChild(head);
-    edges.forEach(function (e) {
-      var d = e.data();
-      var tr = el("tr");
-      var first = el("td"); first.appendChild(link(otherEnd(e)));
-      tr.appendChild(first);
-      var base = d.value + (d.unit ? " " + d.unit : "");
-      var shown = (d.qualifier && d.stated && d.stated.indexOf(d.qualifier) < 0 ? d.qualifier : "") + (d.stated || base);
-      if (d.stated && d.stated.replace(/[\s,]/g, "") !== (d.value + (d.unit || "")).replace(/\s/g, "")) {
-        shown += " [" + base + "]";
-      }
-      tr.appendChild(el("td", shown));
-      tr.appendChild(el("td", d.period || ""));
-      table.appendChild(tr);
-      var qr = el("tr"); var qd = el("td"); qd.colSpan = 3;
-      qd.appendChild(el("span", "“" + d.quote + "”", "quote"));
-      qd.appendChild(el("span", "来源 source: " + d.file, "src"));
-      qr.appendChild(qd); table.appendChild(qr);
-    });
-    return table;
-  }
-  var FIELDS = { file: "文件 file", date: "日期 date", publisher: "发布 publisher", url: "链接 url", level: "级别 level",
-                 code: "区划代码 code", text: "内容 text", ordinal: "序号 ordinal", years: "年份 years",
-                 discoveredBy: "发现方式 discovered by", iri: "IRI" };
-  function show(node) {
-    var d = node.data();
-    facts.replaceChildren();
-    facts.appendChild(el("h2", d.label));
-    facts.appendChild(el("div", NAMES[d.type] || d.type, "src"));
-    var dl = el("dl");
-    Object.keys(FIELDS).forEach(function (k) {
-      if (d[k] !== undefined && d[k] !== "") { dl.appendChild(el("dt", FIELDS[k])); dl.appendChild(el("dd", String(d[k]))); }
-    });
-    facts.appendChild(dl);
-    var obsIn = node.incomers("edge[type = 'observedIn']");
-    var obsOut = node.outgoers("edge[type = 'observedIn']");
-    if (obsIn.length) {
-      facts.appendChild(el("h3", "数据 observations (" + obsIn.length + ")"));
-      facts.appendChild(observationTable(obsIn, function (e) { return e.source(); }, "指标 indicator"));
-    }
-    if (obsOut.length) {
-      facts.appendChild(el("h3", "数据 observations (" + obsOut.length + ")"));
-      facts.appendChild(observationTable(obsOut, function (e) { return e.target(); }, "地区 region"));
-    }
-    var groups = {};
-    node.connectedEdges().forEach(function (e) {
-      var t = e.data("type");
-      if (t === "observedIn") { return; }
-      var out = e.source().same(node);
-      var key = (out ? "→ " : "← ") + (RELATIONS[t] || t) + " " + t;
-      (groups[key] = groups[key] || []).push(e);
-    });
-    Object.keys(groups).sort().forEach(function (key) {
-      var list = groups[key];
-      facts.appendChild(el("h3", key + " (" + list.length + ")"));
-      var ul = el("ul");
-      list.forEach(function (e) {
-        var li = el("li");
-        li.appendChild(link(e.source().same(node) ? e.target() : e.source()));
-        if (e.data("programme")) { li.appendChild(document.createTextNode(" · " + e.data("programme"))); }
-        if (e.data("main")) { li.appendChild(document.createTextNode(" · 主要地区 main")); }
-        if (e.data("quote")) { li.appendChild(el("span", "“" + e.data("quote") + "”", "quote")); }
-        if (e.data("file") && (e.data("quote") || d.type !== "document")) {
-          li.appendChild(el("span", " 来源 " + e.data("file"), "src"));
-        }
-        ul.appendChild(li);
-      });
-      facts.appendChild(ul);
-    });
-  }
-  function focus(node) {
-    cy.elements().unselect().removeClass("faded hl");
-    node.select();
-    var hood = node.closedNeighborhood();
-    cy.elements().not(hood).addClass("faded");
-    node.connectedEdges().addClass("hl");
-    cy.animate({ center: { eles: node }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 250 });
-    show(node);
-  }
-  cy.on("tap", "node", function (evt) { focus(evt.target); });
-  cy.on("tap", function (evt) { if (evt.target === cy) { cy.elements().removeClass("faded hl"); } });
-
-  // ---- search: exact label first, then labels that contain the text
-  var search = document.getElementById("search");
-  var timer = null;
-  function runSearch() {
-    var q = search.value.trim();
-    cy.nodes().removeClass("match");
-    if (!q) { return; }
-    var visible = cy.nodes().filter(function (x) { return !hidden[x.data("type")]; });
-    var hits = visible.filter(function (x) { return String(x.data("label")).indexOf(q) >= 0; });
-    document.getElementById("status").textContent = hits.length + " 个匹配 matches";
-    if (!hits.length) { return; }
-    hits.addClass("match");
-    var exact = hits.filter(function (x) { return x.data("label") === q; });
-    var best = (exact.length ? exact : hits).sort(function (a, b) { return b.degree() - a.degree(); })[0];
-    focus(best);
-  }
-  search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(runSearch, 150); });
-  search.addEventListener("keydown", function (e) { if (e.key === "Enter") { clearTimeout(timer); runSearch(); } });
-})();
-</script>
-</body>
-</html>
-"""
