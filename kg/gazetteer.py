@@ -39,6 +39,23 @@ def _read_tsv(path: Path) -> list[list[str]]:
     return rows
 
 
+def _with_zones(rows: list[list[str]], zones: list[list[str]]) -> list[list[str]]:
+    """Gazetteer rows with the zones of kg/data/zones.tsv: a zone that covers a division's code renames
+    that row (the official name becomes a former name of it); any other zone is a row of its own, keyed
+    by its parent's code and its name (a `Z` prefix keeps it apart from GB/T 2260 codes)."""
+    by_code = {r[0]: r for r in rows}
+    out = {r[0]: list(r) for r in rows}
+    for name, level, parent, covers, shorts, *_ in zones:
+        shorts = "" if shorts == "-" else shorts
+        if covers != "-" and covers in by_code:
+            code, official, _level, parent_code, short, former = (by_code[covers] + [""] * 6)[:6]
+            formers = ",".join(f for f in (former, official) if f)
+            out[covers] = [code, name, level, parent_code, ",".join(s for s in (short, shorts) if s), formers]
+        elif parent in by_code:
+            out[f"Z{parent}/{name}"] = [f"Z{parent}/{name}", name, level, parent, shorts, ""]
+    return list(out.values())
+
+
 def _stem_len(name: str, shorts: list[str]) -> int:
     """Length of the longest short form that prefixes the name; else name minus a 1-char suffix."""
     prefixes = [len(s) for s in shorts if name.startswith(s)]
@@ -50,14 +67,17 @@ class Gazetteer:
 
     def __init__(self, rows: Iterable[list[str]], common_words: Iterable[str], place_words: Iterable[str] = (),
                  abbreviations: Iterable[tuple[str, str]] = (),
-                 context: dict[str, list[str]] | None = None, variants: dict[str, str] | None = None) -> None:
+                 context: dict[str, list[str]] | None = None, variants: dict[str, str] | None = None,
+                 zones: Iterable[list[str]] = ()) -> None:
         self._by_code: dict[str, Region] = {}
         forms: dict[str, list[NameForm]] = {}
         self.common_words: frozenset[str] = frozenset(common_words) | frozenset(place_words)
         # ordinary words that are not also place-like (for town / village names: 太平社区 is fine)
         self.plain_words: frozenset[str] = frozenset(common_words)
+        rows = _with_zones(list(rows), list(zones))
         for code, name, level, parent, short, former, *_ in sorted(rows):
-            region = Region(name=name, level=level, code=code, parent=self._by_code.get(parent))
+            zone = code.startswith("Z")  # a zone of its own (kg/data/zones.tsv) has no GB/T 2260 code
+            region = Region(name=name, level=level, code=None if zone else code, parent=self._by_code.get(parent))
             self._by_code[code] = region
             shorts = [s for s in short.split(",") if s]
             stem = _stem_len(name, shorts)
@@ -87,12 +107,13 @@ class Gazetteer:
         """The gazetteer table and its name lists from `directory`; context words and variant characters
         from the lexicon (region_context.tsv, variants.tsv)."""
         rows = [r for r in _read_tsv(directory / "gazetteer.tsv") if r[0] != "code"]
+        zones = _read_tsv(directory / "zones.tsv") if (directory / "zones.tsv").is_file() else []
         words = _read_tsv(directory / "region_words.txt")
         abbr = [(c, code) for c, code in _read_tsv(directory / "region_abbr.tsv") if c != "char"]
         lists = lexicon["region_context"]
         context = {kind: (list(lists.chars(kind)) if kind in CHAR_CLASSES else list(lists[kind])) for kind in lists.kinds}
         return cls(rows, [w for w, t in words if t != "ns"], [w for w, t in words if t == "ns"], abbr, context,
-                   lexicon["variants"].pairs("variant"))
+                   lexicon["variants"].pairs("variant"), zones)
 
     # --- lookups -----------------------------------------------------------------------------------
 
