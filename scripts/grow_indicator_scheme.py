@@ -32,6 +32,7 @@ import functools
 import random
 import re
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -252,7 +253,7 @@ def coverage_report(figs: list[Figure], scheme_file: Path | None, observations: 
     units = UnitTable.default()
     out.write(f"\n== scheme: {len(scheme.concepts)} concepts, {len(scheme.labels)} labels\n")
     total = len(figs)
-    linked = [(f, scheme.match(f.phrase, f.unit_kind, f.after)) for f in figs]
+    linked = [(f, scheme.match(f.phrase, f.unit_kind, f.after, unit=_unit(f.stated))) for f in figs]
     hits = [(f, m) for f, m in linked if m is not None]
     out.write(f"(b) noun phrases found here: {len(hits)} of {total} figures link to a concept ({len(hits) / total:.1%}); "
               f"no phrase found: {sum(1 for f in figs if not f.phrase)} ({sum(1 for f in figs if not f.phrase) / total:.1%})\n")
@@ -283,9 +284,19 @@ def coverage_report(figs: list[Figure], scheme_file: Path | None, observations: 
         with observations.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         matched = []
+        fresh = IndicatorScheme(scheme.concepts, scheme.labels, scheme.kind_words, scheme.qualifiers)  # empty cache
+        began = time.perf_counter()
         for row in rows:
             unit = units.units.get(row["unit"])
-            matched.append((row, scheme.match(row["indicator"], unit.kind if unit else None)))
+            matched.append((row, fresh.match(row["indicator"], unit.kind if unit else None, unit=row["unit"])))
+        cold = (time.perf_counter() - began) / max(1, len(rows)) * 1e6
+        began = time.perf_counter()
+        for row in rows:
+            unit = units.units.get(row["unit"])
+            fresh.match(row["indicator"], unit.kind if unit else None, unit=row["unit"])
+        warm = (time.perf_counter() - began) / max(1, len(rows)) * 1e6
+        out.write(f"\nmatcher speed on these {len(rows)} labels: {cold:.1f} µs per label with an empty cache, "
+                  f"{warm:.1f} µs when the label was seen (unit lookup included)\n")
         n_hit = sum(1 for _, m in matched if m is not None)
         unnamed = sum(1 for r in rows if r["indicator"] == "未命名指标")
         out.write(f"\n(a) extractor labels ({observations.name}): {n_hit} of {len(rows)} observations link to a concept "
@@ -298,6 +309,11 @@ def coverage_report(figs: list[Figure], scheme_file: Path | None, observations: 
     if sample:
         pool = [(f.phrase, f.stated, m) for f, m in hits]
         _sample(pool, sample, seed, "(b) noun phrases", out)
+
+
+def _unit(stated: str) -> str | None:
+    """The measure word a stated figure ends with (个百分点 makes a change)."""
+    return "个百分点" if stated.endswith("个百分点") else None
 
 
 def _sample(pool: list, size: int, seed: int, name: str, out: TextIO) -> None:  # type: ignore[type-arg]
