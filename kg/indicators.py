@@ -31,12 +31,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
 import pyoxigraph
 
+from kg.knowledge import Lexicon, WordLists, parse_word_lists
 from kg.matcher import WordMatcher
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -47,7 +47,8 @@ FIGURE_KIND_BASE = "https://w3id.org/kg-rural/id/figure-kind/"
 CONCEPT_CLASS = KGO + "IndicatorConcept"
 
 FIGURE_KINDS = ("level", "change", "share", "per-capita", "cumulative")
-_PRIORITY = ("change", "share", "cumulative", "per-capita")  # first present wins; else level
+FIGURE_KIND_PRIORITY = ("change", "share", "cumulative", "per-capita")  # first present wins; else level
+_PRIORITY = FIGURE_KIND_PRIORITY
 # unit kinds that count the same things (a person trained, a training given)
 _KIN = {"people": frozenset({"people", "person-time"}), "person-time": frozenset({"people", "person-time"})}
 
@@ -83,21 +84,21 @@ class FigureKindWords:
     words: Mapping[str, tuple[str, str]]
 
     @classmethod
-    def parse(cls, text: str) -> FigureKindWords:
+    def from_words(cls, lists: WordLists) -> FigureKindWords:
+        """Read the `KIND_WHERE<TAB>words` lines of the Lexicon's figure_kinds file."""
         words: dict[str, tuple[str, str]] = {}
-        for line in text.splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            word, kind, where = line.split("\t")[:3]
+        for name in lists.kinds:
+            kind, _, where = name.rpartition("_")
             if kind not in FIGURE_KINDS or where not in ("label", "around", "object", "unit"):
-                raise ValueError(f"figure_kinds.tsv: bad row {line!r}")
-            words[word] = (kind, where)
+                raise ValueError(f"figure_kinds.tsv: bad kind {name!r} (KIND_WHERE)")
+            for word in lists[name]:
+                words[word] = (kind, where)
         return cls(MappingProxyType(words))
 
     @classmethod
-    @functools.cache
-    def default(cls) -> FigureKindWords:
-        return cls.parse(resources.files("kg").joinpath("data/figure_kinds.tsv").read_text(encoding="utf-8"))
+    def parse(cls, text: str) -> FigureKindWords:
+        """From the text of a figure_kinds file (tests, scripts)."""
+        return cls.from_words(WordLists("figure_kinds", MappingProxyType(parse_word_lists(text))))
 
     @functools.cached_property
     def _text_words(self) -> tuple[str, ...]:
@@ -139,15 +140,10 @@ class FigureKindWords:
         return entry[0] if entry and entry[1] == "unit" else None
 
 
-@functools.cache
-def _default_qualifiers() -> tuple[str, ...]:
-    """kg/data/indicator_qualifiers.tsv: words that make a separate concept when the scheme has one."""
-    text = resources.files("kg").joinpath("data/indicator_qualifiers.tsv").read_text(encoding="utf-8")
-    words: list[str] = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            words.extend(w for w in line.split("\t")[0].split(",") if w)
-    return tuple(sorted(words, key=len, reverse=True))
+def qualifier_words(lists: WordLists) -> tuple[str, ...]:
+    """kg/data/indicator_qualifiers.tsv: the words of every group (not `split` / `pair_sets`), longest first."""
+    words = {w for kind in lists.kinds if kind not in ("split", "pair_sets") for w in lists[kind]}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
 # ------------------------------------------------------------------------------------------- the scheme
@@ -200,8 +196,8 @@ class IndicatorScheme:
 
     concepts: Mapping[str, IndicatorConcept] = field(repr=False)  # concept id -> concept
     labels: Mapping[str, str] = field(repr=False)  # normalised label -> concept id (leaf concepts)
-    kind_words: FigureKindWords = field(repr=False, default_factory=FigureKindWords.default)
-    qualifiers: tuple[str, ...] = field(repr=False, default_factory=_default_qualifiers)
+    kind_words: FigureKindWords = field(repr=False)
+    qualifiers: tuple[str, ...] = field(repr=False)
     _matcher: WordMatcher[str] = field(init=False, repr=False, compare=False)
     _cache: dict[tuple[str, str | None, str | None, str], Match | None] = field(
         default_factory=dict, repr=False, compare=False)
@@ -212,17 +208,17 @@ class IndicatorScheme:
     # -- construction -------------------------------------------------------------------------------
 
     @classmethod
-    def from_turtle(cls, path: Path, kind_words: FigureKindWords | None = None,
-                    qualifiers: Iterable[str] | None = None) -> IndicatorScheme:
-        """Parse a SKOS Turtle file; concepts are those `skos:inScheme` the indicator scheme."""
+    def from_turtle(cls, path: Path, lexicon: Lexicon) -> IndicatorScheme:
+        """Parse a SKOS Turtle file; concepts are those `skos:inScheme` the indicator scheme.  The figure-kind
+        words and qualifiers come from the lexicon (figure_kinds, indicator_qualifiers)."""
         quads = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
         return cls.from_triples(((q.subject.value, q.predicate.value, q.object) for q in quads),
-                                kind_words, qualifiers)
+                                FigureKindWords.from_words(lexicon["figure_kinds"]),
+                                qualifier_words(lexicon["indicator_qualifiers"]))
 
     @classmethod
-    def from_triples(cls, triples: Iterable[tuple[str, str, object]], kind_words: FigureKindWords | None = None,
-                     qualifiers: Iterable[str] | None = None) -> IndicatorScheme:
-        kind_words = kind_words or FigureKindWords.default()
+    def from_triples(cls, triples: Iterable[tuple[str, str, object]], kind_words: FigureKindWords,
+                     qualifiers: Iterable[str]) -> IndicatorScheme:
         in_scheme: set[str] = set()
         pref: dict[str, str] = {}
         alts: dict[str, list[str]] = {}
@@ -259,14 +255,7 @@ class IndicatorScheme:
                     raise ValueError(f"label {label!r} names two indicator concepts: {seen[key]} and {s}")
                 if s not in top:
                     labels[key] = s
-        return cls(MappingProxyType(concepts), MappingProxyType(labels), kind_words,
-                   tuple(qualifiers) if qualifiers is not None else _default_qualifiers())
-
-    @staticmethod
-    @functools.cache
-    def default() -> IndicatorScheme:
-        """The scheme shipped in ontology/indicators.ttl (parsed once per process)."""
-        return IndicatorScheme.from_turtle(scheme_path())
+        return cls(MappingProxyType(concepts), MappingProxyType(labels), kind_words, tuple(qualifiers))
 
     # -- lookup -------------------------------------------------------------------------------------
 

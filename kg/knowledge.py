@@ -1,7 +1,8 @@
 """The knowledge base: everything the cleaners and extractors know, loaded once and passed explicitly.
 
 Words and rules live in files, not in Python: the gazetteer (kg/data/gazetteer.tsv), the unit table
-(kg/data/units.tsv), the programme scheme (ontology/programs.ttl) and the word lists of every stage
+(kg/data/units.tsv), the programme scheme (ontology/programs.ttl), the indicator scheme (ontology/indicators.ttl), a word
+segmenter whose user dictionary holds the labels of both schemes, and the word lists of every stage
 (kg/data/*.tsv in the `kind<TAB>word,word,…` format, read by the one loader `Lexicon`).  Extraction
 components receive a `KnowledgeBase`; none of them loads anything on its own, so a build can run with
 another gazetteer or word list, and a test can hand in a small one.
@@ -21,14 +22,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kg.gazetteer import Gazetteer
+    from kg.indicators import IndicatorScheme
     from kg.programmes import ProgrammeScheme
+    from kg.segment import Segmenter
     from kg.units import UnitTable
 
 DATA = Path(__file__).resolve().parent / "data"
 # the word lists: one file per stage, each line `kind<TAB>word,word,…` (a line of characters for the
 # character classes of region_context.tsv)
 LEXICON_FILES = ("chrome", "region_context", "indicator_words", "programme_words", "number_words", "period_words",
-                 "structure_words", "attribution_words", "variants", "metadata")
+                 "structure_words", "attribution_words", "variants", "metadata", "figure_kinds", "indicator_qualifiers")
 
 
 def parse_word_lists(text: str) -> dict[str, tuple[str, ...]]:
@@ -93,6 +96,22 @@ class Lexicon:
         return cls(MappingProxyType({k: WordLists(k, MappingProxyType(v)) for k, v in files.items()}))
 
 
+def user_words(indicators: IndicatorScheme, programmes: ProgrammeScheme, lexicon: Lexicon) -> set[str]:
+    """The segmenter's user dictionary: the labels of both schemes (Simplified; the scheme's Traditional
+    spellings never meet the Simplified text extraction reads) and the listed indicator nouns.  A label that
+    opens with an action word or a figure-kind word (建设高标准农田, 累计发放) is left out, so the words
+    that say what was done stay apart from what is counted."""
+    from kg.indicators import normalise_label
+
+    words = {normalise_label(label) for c in indicators.concepts.values() for label in c.labels}
+    words |= {normalise_label(label) for label, concept in programmes.surface_labels() if concept is not None}
+    lists = lexicon["indicator_words"]
+    openers = set(lists["action_verbs"]) | set(lexicon["figure_kinds"]["cumulative_around"])
+    words = {w for w in words if not any(w.startswith(o) and len(w) > len(o) for o in openers)}
+    words |= set(lists["nouns"])
+    return {w for w in words if not w.isascii()}
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: per-base caches key on it
 class KnowledgeBase:
     """What extraction knows, passed to every component (see the module docstring)."""
@@ -101,24 +120,32 @@ class KnowledgeBase:
     units: UnitTable
     programmes: ProgrammeScheme
     lexicon: Lexicon
+    indicators: IndicatorScheme
+    segmenter: Segmenter  # tags the clause before a figure; its user dictionary: scheme labels, indicator nouns
     sources: tuple[Path, ...] = field(default=(), compare=False)  # the files it was read from
 
     @classmethod
     def load(cls, data: Path = DATA, ontology: Path | None = None) -> KnowledgeBase:
         """Read the knowledge base from a data folder (kg/data) and an ontology folder (ontology/)."""
         from kg.gazetteer import Gazetteer
+        from kg.indicators import IndicatorScheme
         from kg.programmes import ProgrammeScheme
         from kg.rdf import resource_dir
+        from kg.segment import Segmenter
         from kg.units import UnitTable
 
         ontology = ontology or resource_dir("ontology")
         lexicon = Lexicon.load(data)
+        programmes = ProgrammeScheme.from_turtle(ontology / "programs.ttl",
+                                                 generic_tails=lexicon["programme_words"]["generic_tails"])
+        indicators = IndicatorScheme.from_turtle(ontology / "indicators.ttl", lexicon)
         return cls(
             gazetteer=Gazetteer.from_files(data, lexicon),
             units=UnitTable.parse((data / "units.tsv").read_text(encoding="utf-8")),
-            programmes=ProgrammeScheme.from_turtle(ontology / "programs.ttl",
-                                                   generic_tails=lexicon["programme_words"]["generic_tails"]),
+            programmes=programmes,
             lexicon=lexicon,
+            indicators=indicators,
+            segmenter=Segmenter(user_words(indicators, programmes, lexicon)),
             sources=(data, ontology),
         )
 

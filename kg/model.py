@@ -316,6 +316,9 @@ class Observation:
     period: str | None  # YYYY, YYYY-MM or YYYY-MM-DD
     evidence: Evidence
     measure_index: int | None = None  # index of the Measure whose text holds it, if any
+    kind: str = "level"  # figure kind: level | change | share | per-capita | cumulative (kg.extract.indicators)
+    concept: str | None = None  # IRI of the indicator-scheme concept the label names (kg.extract.indicators)
+    concept_label: str | None = None  # that concept's prefLabel
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,27 @@
 """Figures: every quantity of a document with the label of what it counts and the quote it stands in.
 
-The label is read from the words before the figure in its clause (or after it, when the figure opens
-the clause: 23个国家级…), with the words that say nothing about what is counted cut off (kg/data/
-indicator_words.tsv); a bare change (增长 6%) takes the label of the figure before it.  Where and when a
-figure is about is attribution's to decide (kg.extract.attribution), not this component's.
+The label is the noun phrase that names what is counted, read from words, not characters: the clause
+before the figure (at most `BEFORE_CHARS` of it) and the few words after it are segmented and tagged
+(kb.segmenter: rjieba with the scheme labels as a user dictionary), and the roles of words and tags come
+from kg/data/indicator_words.tsv:
+
+- the words that end the clause before the figure and say nothing about what is counted are cut off
+  (达到, 为, 超过 …), and so are the figure-kind words (增长, 同比, 累计 … kg/data/figure_kinds.tsv), whose
+  kind the observation keeps (`kind`: 地区生产总值增长 6% is a change of 地区生产总值);
+- the phrase is the run of words before that, back to the first word whose tag ends a phrase (numbers,
+  prepositions, conjunctions, particles, pronouns, adverbs, punctuation) or that is a lead word (其中,
+  全县 …); verbs and action words at its start are cut (建设|高标准农田), so a label never opens with one;
+- when no noun is left before the figure, or the figure counts things with a measure word and a noun
+  follows it (选派 191名|挂职干部, 建成 100个|美丽乡村示范村), the noun phrase after the figure is the label;
+- figures after 分别 / 依次 take the items of the list before it by position (巩固率、入学率分别达到 a、b);
+  a list of qualifiers shares its head (城镇、农村居民人均可支配收入), a pair word is split (城乡居民 … 分别
+  a、b -> 城镇居民 …, 农村居民 …); with no list in the clause, the figures before them in the sentence
+  are the list (游客 2530万人次，收入 268亿元，分别增长 14%、22%);
+- a figure with nothing before it in its clause but a change word (同比增长 6%), a share word (占比
+  61.5%) or the figure before it (16户|71人) is the indicator of the figure before it; a pair qualifier
+  alone (…，农村居民 2万元) takes the rest of the label it pairs with.
+Where and when a figure is about is attribution's to decide (kg.extract.attribution), not this
+component's; which concept of the indicator scheme a label names is kg.extract.indicators'.
 """
 
 from __future__ import annotations
@@ -12,89 +30,425 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.extract.component import component
-from kg.knowledge import KnowledgeBase, WordLists
-from kg.model import Document, Evidence, Extraction, Observation, Quantity, RegionMention
+from kg.knowledge import KnowledgeBase
+from kg.model import DocStructure, Document, Evidence, Extraction, Observation, Quantity, RegionMention
+from kg.segment import Token
 
 CLAUSE_LOOKBACK = 300  # characters: no clause or sentence is longer
-_DATE_PREFIX = re.compile(r"^(?:(?:19|20)\d{2}年(?:度)?|\d{1,2}月(?:底|末|份)?|[上下]半年|以来|来)+")
+BEFORE_CHARS = 40  # characters of the clause before a figure that are segmented (a label is far shorter)
+AFTER_CHARS = 24  # … and after it, for the counted noun that follows a figure
+LIST_CHARS = 80  # … and of a list before 分别
+UNNAMED = "未命名指标"  # the label of a figure whose indicator cannot be named
+COUNTED_KINDS = frozenset({"count", "households", "people", "person-time"})  # measure words of counted things
+_DIGIT = re.compile(r"\d")
+_STATED_NUMBER = re.compile(r"^[\d.,一二三四五六七八九十百千万亿两零〇]+[余多]?")
+_NUMBER = re.compile(r"[\d.,%]+")  # a number alone (PM2.5浓度 is a word)
+_SPACE = re.compile(r"[\s\u3000]+")
+_DATE_END = re.compile(r"(?:(?:19|20)\d{2}年(?:底|末|初|度)?|\d{1,2}月(?:底|末|份|初)?|\d{1,2}日|[上下]半年|年底|年末|年初"
+                       r"|(?:连续|近|过去)?[\d一二三四五六七八九十两]+(?:个)?(?:年|月|季度)(?:来|以来|间|前|以前)?)$")
+_ASIDE = re.compile(r"[（(][^（()）]{0,30}[)）]")  # 监测户4户（突发严重困难户）13人: an aside in brackets
+_QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」]{1,16})[”\"’」]")
 
 
-def _alternation(words: Sequence[str]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+@dataclass(frozen=True)
+class Phrase:
+    """A label read from the words around a figure, with the figure kinds its cut words say."""
+
+    text: str
+    kinds: frozenset[str] = frozenset()
+    noun: bool = True  # holds a noun (not only verbs: 带动, 转移就业 without the dictionary)
 
 
-class _Words:
-    """kg/data/indicator_words.tsv as the patterns the label reader uses."""
+NOTHING = Phrase("", noun=False)
 
-    def __init__(self, words: WordLists) -> None:
-        self.lead = re.compile(f"^(?:{_alternation(words['lead'])})+")
-        self.trail = re.compile(f"(?:{_alternation(words['trail'])})+$")
-        self.change_to = re.compile(rf"^(?:的)?(?:{_alternation(words['change_to'])})?(?:到|至)$")
-        self.bare_change = re.compile(rf"^(?:{_alternation(words['change_lead'])})*(?:{_alternation(words['change'])})$")
-        self.ratio = re.compile(f"({_alternation(words['ratio'])})")
-        linking = "".join(words["linking"])
-        self.linked = re.compile(rf"(?:{_alternation(words['linking'])})([^{re.escape(linking)}]{{4,14}})$")
+
+class _Reader:
+    """The word roles of kg/data/indicator_words.tsv, figure_kinds.tsv and indicator_qualifiers.tsv."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        words = kb.lexicon["indicator_words"]
+        self.segmenter = kb.segmenter
+        self.noun_tags = frozenset(words["noun_tags"])
+        self.verb_tags = frozenset(words["verb_tags"])
+        self.head_tags = frozenset(words["head_tags"])
+        self.lead = frozenset(words["lead"])
+        self.break_words = frozenset(words["break_words"])
+        self.time_tags = frozenset(words["time_tags"])
+        self.vp_breaks = frozenset(words["vp_break_tags"])
+        self.action = frozenset(words["action_verbs"])
+        self.after_skip = frozenset(words["after_skip"])
+        self.respectively = tuple(words["respectively"])
+        self.list_sep = frozenset(words["list_sep"])
+        self.ratio = frozenset(words["ratio"])
+        self.nouns = frozenset(words["nouns"])
+        self.max_length = int(words["max_length"][0]) if words["max_length"] else 16
+        self.suffix = words.pairs("counted_suffix")  # unit kind -> the noun that counts it (people -> 人数)
+        self.measure_nouns = words.pairs("measure_noun")  # unit kind -> the noun of its measure (area -> 面积)
+        self.people_of = words.pairs("people_of")  # 户 -> 人口: the people of the households counted before
+        kind_words = kb.indicators.kind_words.words
+        # what is cut off the end of the clause before a figure, and the kind it says (None: nothing)
+        self.cut: dict[str, str | None] = {w: None for w in words["trail"]}
+        for word, (kind, where) in kind_words.items():
+            if where in ("around",):
+                self.cut[word] = kind if kind != "level" else self.cut.get(word)
+        self.longest_cut = max(map(len, self.cut), default=1)
+        change = "|".join(map(re.escape, sorted(words["change_to"], key=len, reverse=True)))
+        self.change_to = re.compile(rf"^(?:的)?(?:{change})?(?:到|至)$")
+        qualifiers = kb.lexicon["indicator_qualifiers"]
+        self.split = {k: tuple(v.split("|")) for k, v in qualifiers.pairs("split").items()}
+        self.pair_set: dict[str, int] = {}
+        for n, groups in enumerate(qualifiers["pair_sets"]):
+            for group in groups.split("+"):
+                for word in qualifiers[group]:
+                    self.pair_set[word] = n
+        self.pair_words = tuple(sorted(self.pair_set, key=len, reverse=True))
+
+    # -- token roles --------------------------------------------------------------------------------
+
+    def breaks(self, token: Token) -> bool:
+        word, tag = token
+        return (tag not in self.noun_tags and tag not in self.verb_tags) or word in self.lead \
+            or word in self.break_words or bool(_NUMBER.fullmatch(word))
+
+    def is_verb(self, token: Token) -> bool:
+        return token[1] in self.verb_tags or token[0] in self.action
+
+    def is_noun(self, token: Token) -> bool:
+        return token[1] in self.noun_tags and token[0] not in self.action
+
+    def tag(self, text: str) -> list[Token]:
+        """Tokens of `text` without spaces; a “quoted” name is one noun (“一户一策”贫困户); the listed
+        nouns are nouns whatever the dictionary says (资助|率: 率 is tagged a verb)."""
+        out: list[Token] = []
+        for n, part in enumerate(_QUOTED.split(_SPACE.sub("", text))):
+            if n % 2:
+                out.append((part, "nz"))
+            elif part:
+                out.extend((w, "n") if w in self.nouns else (w, t) for w, t in self.segmenter.tag(part))
+        return out
+
+    # -- phrases ------------------------------------------------------------------------------------
+
+    def cut_tail(self, tokens: list[Token]) -> tuple[list[Token], set[str]]:
+        """Cut link and figure-kind words (and punctuation) off the end: (what is left, kinds they say).
+        A word is cut only where a token ends before it, so 增长率 keeps its 增长."""
+        kinds: set[str] = set()
+        while tokens:
+            if tokens[-1][1] in ("x", "w") or not tokens[-1][0].strip():
+                tokens.pop()
+                continue
+            joined, hit = "", 0
+            for k in range(1, min(4, len(tokens)) + 1):
+                joined = tokens[-k][0] + joined
+                if len(joined) > self.longest_cut:
+                    break
+                if joined in self.cut:
+                    hit, word = k, joined
+            if not hit:
+                break
+            kind = self.cut[word]
+            if kind:
+                kinds.add(kind)
+            del tokens[-hit:]
+        return tokens, kinds
+
+    def phrase_before(self, tokens: list[Token]) -> Phrase:
+        """The noun phrase that ends `tokens` (the clause before a figure)."""
+        tokens, kinds = self.cut_tail(tokens)
+        while tokens:
+            # a lead word (带动|全村 288户), a date (农民人均纯收入|2016年|为) or an opening bracket
+            # (标准线|（2016年为 2952元）) between the phrase and the figure
+            if tokens[-1][0] in self.lead or tokens[-1][0] in "（(" or tokens[-1][1] in self.time_tags:
+                tokens.pop()
+            elif (date := _DATE_END.search("".join(w for w, _ in tokens[-4:]))) is not None:
+                length = len(date.group())
+                while tokens and length >= len(tokens[-1][0]):
+                    length -= len(tokens.pop()[0])
+                if length:
+                    break
+            else:
+                break
+            tokens, more = self.cut_tail(tokens)
+            kinds |= more
+        run: list[Token] = []
+        for token in reversed(tokens):
+            if self.breaks(token):
+                break
+            run.insert(0, token)
+        run = self._trim_start(run)
+        return self._phrase(run, kinds)
+
+    def phrase_after(self, tokens: list[Token], verb_start: bool = False) -> Phrase:
+        """The noun phrase that opens `tokens` (the words after a figure: 个|国家级园区); it must start
+        with a noun (a verb after a figure says what happened to it), or, with `verb_start`, end with one
+        (0.5万元|加固修缮补助资金: verbs that qualify the noun)."""
+        i = 0
+        while i < len(tokens) and (tokens[i][0] in self.after_skip or tokens[i][0] == "的"):
+            i += 1
+        run: list[Token] = []
+        rest = tokens[i:]
+        for n, token in enumerate(rest):
+            if self.breaks(token):
+                break
+            if self.is_verb(token) and any(t[1] in self.head_tags for t in run) and (
+                    token[0] in self.action or token[0] in self.cut
+                    or not (n + 1 < len(rest) and rest[n + 1][1] in self.head_tags)):
+                break  # 78个村|获评, 156个贫困村|增加…: a verb after the counted noun says what became of it
+            run.append(token)  # 63个铁水|联运|枢纽: a verb between nouns is part of the name
+        while run and run[-1][1] not in self.head_tags and any(t[1] in self.head_tags for t in run[:-1]):
+            run.pop()  # 3615户贫困户|稳定: the phrase ends with its head
+        if not run or run[-1][1] not in self.head_tags or not (self.is_noun(run[0]) or verb_start):
+            return NOTHING
+        return self._phrase(self._trim_start(run) if not self.is_noun(run[0]) else run, set())
+
+    def verbs_after(self, tokens: list[Token]) -> str:
+        """The verb phrase after a figure of people or households (45人|挂任驻村第一书记), without the
+        action and lead words that open it."""
+        run: list[Token] = []
+        if tokens and tokens[0][0] == "被":  # 30多人|被|严重烧伤
+            tokens = tokens[1:]
+        for token in tokens:
+            if token[1] in self.vp_breaks or _DIGIT.search(token[0]) or \
+                    sum(len(w) for w, _ in run) + len(token[0]) > self.max_length:
+                break
+            run.append(token)
+        while run and (run[0][0] in self.lead or run[0][0] in self.action) and len(run) > 1:
+            run = run[1:]
+        return "".join(w for w, _ in run) if run and self.is_verb(run[0]) else ""
+
+    def _trim_start(self, run: list[Token]) -> list[Token]:
+        """Cut verbs, action words and lead words off the start while a noun is left (建设|高标准农田),
+        and everything up to the last action word followed by a noun (不折不扣完成|粮食播种面积)."""
+        for k in range(len(run) - 2, 0, -1):
+            if run[k][0] in self.action and any(self.is_noun(t) for t in run[k + 1:]) \
+                    and sum(len(w) for w, _ in run[k + 1:]) >= 2:
+                run = run[k + 1:]
+                break
+        while run and (self.is_verb(run[0]) or run[0][0] in self.lead) and any(self.is_noun(t) for t in run[1:]) \
+                and sum(len(w) for w, _ in run[1:]) >= 2:  # 漏评|率 stays whole
+            run = run[1:]
+        while run and run[0][0] in self.lead:
+            run = run[1:]
+        return run
+
+    def _phrase(self, run: list[Token], kinds: set[str]) -> Phrase:
+        while len(run) > 1 and sum(len(w) for w, _ in run) > self.max_length:
+            run = self._trim_start(run[1:])  # keep the head: whole words from the end
+        text = "".join(w for w, _ in run)
+        return Phrase(text, frozenset(kinds), any(self.is_noun(t) for t in run)) if text else \
+            Phrase("", frozenset(kinds), False)
+
+    def measure_noun(self, unit: str, kind: str) -> str:
+        """The noun that says what a measure counts (户 -> 户数, 元 -> 金额, 亩 -> 面积, 套 -> 套数)."""
+        noun = self.measure_nouns.get(kind, "")
+        return noun.replace("UNIT", unit)
+
+    def paired(self, label: str, earlier: str) -> str:
+        """A pair qualifier alone (农村居民) takes the rest of the label it pairs with (城镇居民人均可支配收入)."""
+        mine = next((q for q in self.pair_words if label.startswith(q)), None)
+        theirs = next((q for q in self.pair_words if earlier.startswith(q)), None)
+        if mine is None or theirs is None or mine == theirs or self.pair_set[mine] != self.pair_set[theirs]:
+            return label
+        rest, other = label[len(mine):], earlier[len(theirs):]
+        return mine + other if len(other) > len(rest) and other.startswith(rest) else label
+
+    def shared_head(self, items: list[str]) -> list[str]:
+        """Qualifiers listed before a labelled item share its head: [城镇, 农村居民收入] -> [城镇居民收入, …]."""
+        last = items[-1]
+        head_q = next((q for q in self.pair_words if last.startswith(q)), None)
+        if head_q is None:
+            return items
+        return [item + last[len(head_q):] if item in self.pair_set else item for item in items]
 
 
 @functools.lru_cache(maxsize=8)
-def _words(kb: KnowledgeBase) -> _Words:
-    return _Words(kb.lexicon["indicator_words"])
+def _reader(kb: KnowledgeBase) -> _Reader:
+    return _Reader(kb)
 
 
-def _indicator(text: str, q: Quantity, clause_start: int, sentence_start: int, previous: list[Quantity],
-               labels: list[str], region_spans: Sequence[RegionMention], words: _Words) -> tuple[str, int]:
-    """Short label of what is counted, from the words before the figure (or after it when the figure
-    opens the clause: 23个国家级…); a bare change word (增长 6%) takes the subject of the figure before
-    it in the sentence (一般公共预算收入增长); returns the label and where the quote should start."""
-    earlier = [lab for prev, lab in zip(previous, labels, strict=True) if prev.start >= sentence_start]
-    prefix_start = clause_start
-    for prev in previous:  # 16户71人: the second figure shares the words before the first
-        if clause_start <= prev.start < q.start:
-            prefix_start = min(prefix_start, prev.start)
-    raw = text[clause_start:q.start]
-    for prev in previous:
-        if clause_start <= prev.start and prev.end <= q.start:
-            raw = raw.replace(text[prev.start:prev.end], "")
-    last = previous[-1] if previous and labels and previous[-1].start >= clause_start else None
-    if last is not None and words.change_to.match(text[last.end:q.start].strip()):
-        return labels[-1], clause_start
-    for m in region_spans:
-        if clause_start <= m.start and m.end <= q.start:
-            raw = raw.replace(text[m.start:m.end], "", 1)
-    label = re.sub(r"[“”\"'‘’《》()（）\s]", "", raw)
-    label = _DATE_PREFIX.sub("", label)
-    label = words.lead.sub("", label)
-    label = _DATE_PREFIX.sub("", label)
-    label = words.trail.sub("", label)
-    quote_start = clause_start
-    if words.bare_change.match(label) and earlier:
-        return (earlier[-1] + label.replace("分别", ""))[-16:], quote_start
-    bare = not re.sub(r"[、,，;；\s]", "", text[clause_start:q.start]) or (
-        bool(region_spans) and not words.lead.sub("", label))  # 其中昭觉县2.34亿元: the amount named before
-    ratio = words.ratio.search(raw)
-    if not label and earlier and ratio:
-        return (earlier[-1] + ratio.group(1))[-16:], quote_start  # 投入…3.2亿元，占比达到61.5%
-    after_label = ""
-    implied = re.sub(r"^[\d.,]+[万亿千]*[余多]?", "", q.stated)
-    if len(label) < 2 and len(implied) >= 3:  # 189万建档立卡贫困户: the stated noun says what is counted
-        return implied, quote_start
-    if len(label) < 2:  # the counted noun may follow the figure: 18个省定深度贫困县、3720个深度贫困村
-        after = re.match(r"[^\d,，、。；;：:()（）“”]{2,14}", text[q.end:q.end + 24])
-        after_label = words.trail.sub("", after.group(0)).lstrip("的之") if after else ""
-    if len(label) < 2 and earlier and len(after_label) < 2 and (
-            bare or any(clause_start <= p.start for p in previous[-1:])):
-        return earlier[-1], quote_start
-    if len(label) < 2:
-        label = after_label
-        quote_start = q.start
-    if len(label) > 14:
-        # keep the head noun phrase: what follows the last linking word, else the last 14 characters
-        linked = words.linked.search(label)
-        label = linked.group(1) if linked else label[-14:]
-    return label or "未命名指标", quote_start
+@dataclass
+class _Found:
+    """The label read for one figure, its kinds, and where its quote should end (after a counted noun)."""
+
+    label: str
+    kinds: frozenset[str] = frozenset()
+    quote_end: int = 0
+
+
+class _Labeller:
+    """Labels the figures of one paragraph in order (a label may be the one of a figure before it)."""
+
+    def __init__(self, text: str, structure: DocStructure, reader: _Reader, regions: Sequence[RegionMention],
+                 kb: KnowledgeBase) -> None:
+        self.text, self.structure, self.r, self.kb = text, structure, reader, kb
+        self.regions = regions
+        self.region_starts = [m.start for m in regions]
+        self.lists: dict[int, _Found] = {}  # figure start -> label given by a 分别 list
+
+    def _regions_in(self, start: int, end: int) -> list[RegionMention]:
+        lo, hi = bisect.bisect_left(self.region_starts, start), bisect.bisect_left(self.region_starts, end)
+        return [m for m in self.regions[lo:hi] if m.end <= end]
+
+    def _after_regions(self, start: int, end: int) -> tuple[int, bool]:
+        """Where the words before a figure start once place names are passed (a place ends a phrase)."""
+        found = self._regions_in(start, end)
+        return (found[-1].end, True) if found else (start, False)
+
+    def before(self, start: int, end: int) -> Phrase:
+        start = max(start, end - BEFORE_CHARS)
+        return self.r.phrase_before(self.r.tag(_ASIDE.sub("", self.text[start:end])))
+
+    def after(self, q: Quantity, stop: int, verb_start: bool) -> tuple[Phrase, int]:
+        """The noun phrase after a figure, and where it ends (the figure's end when there is none)."""
+        end = min(stop, q.end + AFTER_CHARS)
+        phrase = self.r.phrase_after(self.r.tag(self.text[q.end:end]), verb_start)
+        at = self.text.find(phrase.text, q.end, end) if phrase.text else -1
+        return phrase, (at + len(phrase.text) if at >= 0 else q.end)
+
+    def clause_end(self, q: Quantity, nxt: Quantity | None) -> int:
+        """Where the words after a figure stop: the clause's end or the next figure."""
+        stops = self.structure.clause_stops
+        i = bisect.bisect_left(stops, q.end)
+        end = stops[i] if i < len(stops) else len(self.text)
+        return min(end, nxt.start) if nxt is not None else end
+
+    # -- 分别 lists ----------------------------------------------------------------------------------
+
+    def read_list(self, figures: Sequence[Quantity], i: int, labels: Sequence[str], sentence_start: int) -> None:
+        """When 分别 / 依次 stands before figure i with only cut words between, label the figures of its
+        list (this one and those after it, with only separators between) by position."""
+        text, q = self.text, figures[i]
+        window_start = max(sentence_start, q.start - LIST_CHARS)
+        found = [(text.rfind(w, window_start, q.start), w) for w in self.r.respectively]
+        at, word = max(found)
+        if at < 0 or (i and figures[i - 1].end > at):
+            return
+        between = text[at + len(word):q.start]
+        if not self._gap(between):
+            return
+        run = [q]
+        for f in figures[i + 1:]:
+            if f.start - run[-1].end > 12 or not self._gap(text[run[-1].end:f.start]):
+                break
+            run.append(f)
+        if len(run) < 2:
+            return
+        kinds = frozenset(self.r.cut_tail(self.r.tag(between))[1])
+        items = self._items(at, sentence_start, figures[:i])
+        earlier = [lab for f, lab in zip(figures[:i], labels, strict=True) if f.start >= sentence_start]
+        aligned = self._align(items, len(run), earlier)
+        for f, label in zip(run, aligned or (), strict=False):
+            self.lists[f.start] = _Found(label, kinds)
+
+    def _gap(self, between: str) -> bool:
+        """Only separators and cut words between two figures of a list (、和, 增长, 达到 …)."""
+        tokens = self.r.tag(between)
+        rest, _ = self.r.cut_tail(tokens)
+        rest = [t for t in rest if t[0] not in self.r.list_sep and t[0] not in self.r.respectively
+                and t[1] not in ("x", "w") and t[0].strip()]
+        return not rest
+
+    def _items(self, end: int, sentence_start: int, before: Sequence[Quantity]) -> list[str]:
+        """The phrases listed before 分别 (back to the clause stop that is no list comma, or a figure)."""
+        start = max(sentence_start, end - LIST_CHARS)
+        for f in before:
+            if start <= f.end <= end:
+                start = f.end
+        stops = self.structure.clause_stops
+        k = bisect.bisect_left(stops, end) - 1
+        while k >= 0 and stops[k] >= start:
+            if self.text[stops[k]] != "、":
+                start = stops[k] + 1
+                break
+            k -= 1
+        start, _ = self._after_regions(start, end)
+        items: list[list[Token]] = [[]]
+        for token in self.r.tag(self.text[start:end]):
+            if token[0] in self.r.list_sep:
+                items.append([])
+            else:
+                items[-1].append(token)
+        return [self.r.phrase_before(t).text for t in items]
+
+    def _align(self, items: list[str], n: int, earlier: list[str]) -> list[str] | None:
+        """n labels for the n figures of a list, or None when the list does not say them."""
+        if len(items) == n and all(items):
+            return self.r.shared_head(items)
+        if len(items) == 1 and items[0]:
+            for word, parts in self.r.split.items():
+                if items[0].startswith(word) and len(parts) == n:
+                    return [p + items[0][len(word):] for p in parts]
+        if not any(items) and len(earlier) >= n and UNNAMED not in earlier[-n:]:
+            return earlier[-n:]  # 游客…，收入…，分别增长14%、22%
+        return None
+
+    # -- one figure ---------------------------------------------------------------------------------
+
+    def label(self, q: Quantity, nxt: Quantity | None, previous: Sequence[Quantity], labels: Sequence[str],
+              para_start: int) -> _Found:
+        """The label of `q` (see the module docstring for the rules)."""
+        if q.start in self.lists:
+            return self.lists[q.start]
+        text, r = self.text, self.r
+        clause_start = self.structure.clause_start(q.start, para_start, CLAUSE_LOOKBACK)
+        sentence_start = self.structure.sentence_start(q.start, para_start, CLAUSE_LOOKBACK)
+        earlier = [lab for prev, lab in zip(previous, labels, strict=True) if prev.start >= sentence_start]
+        last = previous[-1] if previous and previous[-1].start >= clause_start else None
+        start = max(clause_start, last.end) if last is not None else clause_start
+        if last is not None and r.change_to.match(text[last.end:q.start].strip()):
+            return _Found(labels[-1])  # 比重从17.9%提升到35.5%: the same indicator
+        start, after_place = self._after_regions(start, q.start)
+        mine = self.before(start, q.start)
+        # nothing but words that are cut before the figure (、达 3.6万亿元, 高于全国平均水平 4.9个百分点)
+        cut_only = not mine.text and bool(text[start:q.start].strip()) and not _DIGIT.search(text[start:q.start])
+        counted = q.unit in self.kb.units.units and self.kb.units.units[q.unit].kind in COUNTED_KINDS
+        unit = self.kb.units.units.get(q.unit)
+        suffix = r.suffix.get(unit.kind, "") if unit else ""
+        follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
+        implied = _STATED_NUMBER.sub("", q.stated).strip()
+        if mine.text and mine.noun:
+            if mine.text in r.ratio and earlier:
+                return _Found(earlier[-1], mine.kinds | {"share"})  # 投入…3.2亿元，占比61.5%
+            if counted and follows.text and follows.noun and len(follows.text) >= 2 and mine.kinds <= {"cumulative"}:
+                return _Found(follows.text, mine.kinds, quote_end)  # 中省市县共计1279个|单位
+            return _Found(r.paired(mine.text, earlier[-1]) if earlier else mine.text, mine.kinds)
+        if len(implied) >= 2 and implied != q.unit:
+            return _Found(implied, mine.kinds)  # 189万建档立卡贫困户: the stated noun says what is counted
+        if suffix:
+            end = min(self.clause_end(q, nxt), q.end + AFTER_CHARS)
+            verbs = r.verbs_after(r.tag(text[q.end:end]))
+            if verbs:  # 45人|挂任驻村第一书记 -> 挂任驻村第一书记人数
+                return _Found(verbs + suffix, mine.kinds, text.find(verbs[-1], q.end, end) + 1 or q.end)
+        if follows.text and not mine.kinds:
+            return _Found(follows.text, mine.kinds, quote_end)  # 选派191名|挂职干部, 23个国家级和16个|省级…县
+        if not mine.text and earlier and (last is not None or after_place or mine.kinds or cut_only):
+            return _Found(self._recount(earlier[-1], suffix), mine.kinds)  # 16户|71人, 同比增长6%, 昭觉县2.34亿元
+        if follows.text:
+            return _Found(follows.text, mine.kinds, quote_end)
+        if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 交付 31.7万套 -> 交付套数
+            return _Found(mine.text + r.measure_noun(q.unit, unit.kind if unit else ""), mine.kinds)
+        if not earlier and start == clause_start > sentence_start and not text[start:q.start].strip():
+            topic = self.before(max(sentence_start, clause_start - BEFORE_CHARS), clause_start)
+            if topic.noun:  # 肉类产量方面，9941.41吨: the clause before names it
+                return _Found(topic.text, mine.kinds | topic.kinds)
+        if earlier and not text[start:q.start].strip(" ，,、"):
+            return _Found(self._recount(earlier[-1], suffix), mine.kinds)
+        return _Found(suffix or UNNAMED, mine.kinds)  # 该村共有902户: the households (户数)
+
+    def _recount(self, label: str, suffix: str) -> str:
+        """The label of the figure before, for a figure of another measure (带动户数 288户|386人 -> 带动人数,
+        脱贫户 167户|601人 -> 脱贫人口)."""
+        for other in self.r.suffix.values():
+            if suffix and other != suffix and label.endswith(other):
+                return label[:-len(other)] + suffix
+        if suffix == self.r.suffix.get("people"):
+            for ending, people in self.r.people_of.items():
+                if label.endswith(ending):
+                    return label[:-len(ending)] + people
+        return label
 
 
 @component(requires=("structure", "quantities", "regions", "measures"), assigns=("observations",))
@@ -102,33 +456,36 @@ def observations(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
     """Component: every quantity as a figure with its label and quote, and the measure that holds it."""
     assert ex.structure is not None
     text, structure = doc.text, ex.structure
-    words = _words(kb)
+    reader = _reader(kb)
     quantities = ex.quantities
     q_starts = [q.start for q in quantities]
     # places inside 《titles》 name a document, not what a figure counts
     mentions = [m for m in ex.regions if structure.protected_at(m.start, "title") is None]
-    m_starts = [m.start for m in mentions]
+    labeller = _Labeller(text, structure, reader, mentions, kb)
     measure_starts = [m.start for m in ex.measures]
     out: list[Observation] = []
     for para in structure.paragraphs:
         lo, hi = bisect.bisect_left(q_starts, para.start), bisect.bisect_left(q_starts, para.end)
+        figures = quantities[lo:hi]
+        sentence_of = [structure.sentence_start(q.start, para.start, CLAUSE_LOOKBACK) for q in figures]
         in_para: list[Quantity] = []
         labels: list[str] = []
-        for q in quantities[lo:hi]:
+        for n, q in enumerate(figures):
+            if q.start not in labeller.lists:
+                labeller.read_list(figures, n, labels, sentence_of[n])
+            found = labeller.label(q, figures[n + 1] if n + 1 < len(figures) else None, in_para[-24:],
+                                   labels[-24:], para.start)
             clause_start = structure.clause_start(q.start, para.start, CLAUSE_LOOKBACK)
-            sentence_start = structure.sentence_start(q.start, para.start, CLAUSE_LOOKBACK)
-            spans = mentions[bisect.bisect_left(m_starts, clause_start):bisect.bisect_left(m_starts, q.start)]
-            label, quote_start = _indicator(text, q, clause_start, sentence_start, in_para[-24:], labels[-24:],
-                                            spans, words)
+            quote_start = clause_start
             while quote_start < q.start and text[quote_start] in " \t\u3000":
                 quote_start += 1
-            s, e = doc.source_span(quote_start, q.end)
+            s, e = doc.source_span(quote_start, max(q.end, found.quote_end))
             i = bisect.bisect_right(measure_starts, q.start) - 1
             inside = i >= 0 and q.start < ex.measures[i].end
-            out.append(Observation(indicator=label, quantity=q, region=None, period=None,
+            kind = next((k for k in ("change", "share", "cumulative") if k in found.kinds), "level")
+            out.append(Observation(indicator=found.label, quantity=q, region=None, period=None,
                                    evidence=Evidence(quote=doc.source[s:e], start=s, end=e),
-                                   measure_index=ex.measures[i].index if inside else None))
+                                   measure_index=ex.measures[i].index if inside else None, kind=kind))
             in_para.append(q)
-            labels.append(label)
+            labels.append(found.label)
     return replace(ex, observations=tuple(out))
-

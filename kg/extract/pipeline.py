@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from kg.extract.attribution import attribute, home_region
 from kg.extract.component import Component, component
+from kg.extract.indicators import indicators
 from kg.extract.numbers import quantities
 from kg.extract.observations import observations
 from kg.extract.periods import cue_finder, infer_year
@@ -81,7 +82,7 @@ class Pipeline:
 
 DEFAULT_COMPONENTS: tuple[Component, ...] = (
     structure, dating, places, home_region, programmes, measures, policy_documents, quantities, observations,
-    partnerships, attribute,
+    indicators, partnerships, attribute,
 )
 
 

@@ -1,0 +1,43 @@
+"""Indicator concepts and figure kinds: which concept of the indicator scheme each figure's label names
+(kb.indicators, ontology/indicators.ttl) and what kind of figure it is (an RDF Data Cube dimension).
+
+The label stays as stated (kgo:indicator); the concept (kgo:concept) is what an analyst compares across
+regions: 农民人均可支配收入, 农村常住居民人均可支配收入 and 农村居民人均可支配收入分别增长 are one concept.
+The kind is the strongest of what the words cut off the label said (增长 -> change, 累计 -> cumulative,
+kg.extract.observations), what the concept's own label says (人均 -> per-capita, 率 -> share) and what
+the unit says (个百分点 -> change; a % of an indicator that is no rate is its change), in the order
+change > share > cumulative > per-capita > level (kg/indicators.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.extract.component import component
+from kg.indicators import FIGURE_KIND_PRIORITY
+from kg.knowledge import KnowledgeBase
+from kg.model import Document, Extraction, Observation
+
+
+def _strongest(*kinds: str) -> str:
+    return next((k for k in FIGURE_KIND_PRIORITY if k in kinds), "level")
+
+
+def link(obs: Observation, kb: KnowledgeBase) -> Observation:
+    """The observation with the concept its label names (if any) and its figure kind."""
+    scheme = kb.indicators
+    unit = kb.units.units.get(obs.quantity.unit)
+    unit_kind = unit.kind if unit else None
+    match = scheme.match(obs.indicator, unit_kind, unit=obs.quantity.unit)
+    if match is None:
+        words = scheme.kind_words
+        own = words.kinds_in(obs.indicator, label_words_only=True)
+        kind = _strongest(obs.kind, *own, words.unit_kind(obs.quantity.unit) or "level")
+        return replace(obs, kind=kind) if kind != obs.kind else obs
+    return replace(obs, concept=match.concept, concept_label=match.pref_label, kind=_strongest(obs.kind, match.kind))
+
+
+@component(requires=("observations",), assigns=("observations.concept", "observations.kind"))
+def indicators(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
+    """Component: every figure linked to its indicator concept, with its figure kind."""
+    return replace(ex, observations=tuple(link(o, kb) for o in ex.observations))
