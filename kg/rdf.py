@@ -18,6 +18,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.extract.numbers import decimal_text
+from kg.indicators import FIGURE_KIND_BASE
 from kg.model import Extraction, Measure, Observation, Partnership, ProgrammeMention, Region
 from kg.programmes import SCHEME_IRI
 from kg.units import Unit, UnitTable
@@ -311,6 +312,9 @@ OBSERVATION = EntityMap("observation", KGO.nt.Observation, lambda ex: enumerate(
     Property(KGO.nt.quote, lambda o, w: (literal(o[1].evidence.quote),)),
     Property(KGO.nt.quoteStart, lambda o, w: (_int(o[1].evidence.start),)),
     Property(KGO.nt.inMeasure, lambda o, w: _in_measure(o[1], w)),
+    # the indicator-scheme concept the label names (described in the ontology graph, ontology/indicators.ttl)
+    Property(KGO.nt.concept, lambda o, w: _one(o[1].concept and f"<{o[1].concept}>")),
+    Property(KGO.nt.figureKind, lambda o, w: (f"<{FIGURE_KIND_BASE}{o[1].kind}>",)),
 ))
 
 PROGRAMME_MENTION = EntityMap("programme mention", KGO.nt.ProgrammeMention, lambda ex: enumerate(ex.programmes),
