@@ -148,7 +148,7 @@ SELECT ?s ?rel ?o ?file ?quote ?x WHERE {
 }"""
 
 _OBSERVATIONS = SPARQL_PREFIXES + """
-SELECT ?ind ?region ?value ?unit ?stated ?qualifier ?period ?quote ?file ?start WHERE {
+SELECT ?ind ?region ?value ?unit ?stated ?qualifier ?period ?quote ?file ?start ?concept ?kind WHERE {
   ?obs a kgo:Observation ; kgo:indicator ?ind ; kgo:value ?value ; sdmx-dimension:refArea ?region ;
        kgo:quote ?quote ; prov:wasDerivedFrom ?d .
   ?d kgo:fileName ?file .
@@ -157,6 +157,8 @@ SELECT ?ind ?region ?value ?unit ?stated ?qualifier ?period ?quote ?file ?start 
   OPTIONAL { ?obs kgo:qualifier ?qualifier }
   OPTIONAL { ?obs sdmx-dimension:refPeriod ?period }
   OPTIONAL { ?obs kgo:quoteStart ?start }
+  OPTIONAL { ?obs kgo:concept ?c . ?c skos:prefLabel ?concept FILTER(LANG(?concept) = "zh") }
+  OPTIONAL { ?obs kgo:figureKind ?k . ?k skos:notation ?kind }
 }"""
 
 _NODE_FIELDS = {
@@ -228,7 +230,7 @@ def project(store: KGStore, region: str | None = None, program: str | None = Non
             continue
         attrs = {"type": "observedIn", "value": row["value"].value, "file": row["file"].value,
                  "quote": row["quote"].value}
-        for field in ("unit", "stated", "qualifier", "period"):
+        for field in ("unit", "stated", "qualifier", "period", "concept", "kind"):
             if row[field] is not None:
                 attrs[field] = row[field].value
         g.add_edge(ind, reg, **attrs)

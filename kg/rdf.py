@@ -40,6 +40,7 @@ from kg.vocab import (
 )
 
 INDICATOR_SCHEME = iri("scheme", "indicators")
+INDICATOR_SCHEME_FILE = "indicators.ttl"  # the indicator concepts (ontology/indicators.ttl)
 PROGRAMME_SCHEME = NamedNode(SCHEME_IRI)
 UNIT_SCHEME = iri("scheme", "units")
 ZH = "zh"
@@ -403,11 +404,17 @@ def resource_dir(name: str) -> Path:
 def ontology_quads(units: UnitTable) -> list[Quad]:
     """The reference graph: ontology, SHACL shapes excluded, programme scheme and the unit table."""
     quads: list[Quad] = []
+    labels = (SKOS.prefLabel, SKOS.altLabel)
     for path in sorted(resource_dir("ontology").glob("*.ttl")):
         if "shape" in path.name:
             continue
+        searchable = path.name == INDICATOR_SCHEME_FILE
         for triple in parse(path=path, format=RdfFormat.TURTLE):
             quads.append(Quad(triple.subject, triple.predicate, triple.object, ONTOLOGY_GRAPH))
+            if searchable and triple.predicate in labels and getattr(triple.object, "language", None):
+                # every label of an indicator concept as plain text (skos:hiddenLabel), so a query bound to
+                # the text a user types finds the concept by index (queries/indicator-by-region.rq)
+                quads.append(Quad(triple.subject, SKOS.hiddenLabel, Literal(triple.object.value), ONTOLOGY_GRAPH))
     for unit in units.units.values():
         for s, p, o in unit_triples(unit):
             quads.append(Quad(s, p, o, ONTOLOGY_GRAPH))

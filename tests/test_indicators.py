@@ -18,7 +18,7 @@ from kg.indicators import (
     normalise_label,
     scheme_path,
 )
-from kg.units import UnitTable
+from kg.knowledge import KnowledgeBase
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
@@ -56,15 +56,15 @@ ic:other-scheme a skos:Concept ; skos:inScheme scheme:somewhere-else ; skos:pref
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> IndicatorScheme:
+def small(tmp_path_factory: pytest.TempPathFactory, kb: KnowledgeBase) -> IndicatorScheme:
     path = tmp_path_factory.mktemp("scheme") / "small.ttl"
     path.write_text(SMALL, encoding="utf-8")
-    return IndicatorScheme.from_turtle(path)
+    return IndicatorScheme.from_turtle(path, kb.lexicon)
 
 
 @pytest.fixture(scope="module")
-def shipped() -> IndicatorScheme:
-    return IndicatorScheme.default()
+def shipped(kb: KnowledgeBase) -> IndicatorScheme:
+    return kb.indicators
 
 
 def slug(match: object) -> str | None:
@@ -86,7 +86,7 @@ def test_loader_reads_concepts_groups_and_labels(small: IndicatorScheme) -> None
     assert small.lookup("農村居民人均可支配收入") == small.by_slug("inc-rural").id
 
 
-def test_a_label_shared_by_two_concepts_is_refused(tmp_path: Path) -> None:
+def test_a_label_shared_by_two_concepts_is_refused(tmp_path: Path, kb: KnowledgeBase) -> None:
     clash = SMALL + """
 ic:grain2 a skos:Concept , kgo:IndicatorConcept ; skos:inScheme scheme:indicator-concepts ;
     skos:prefLabel "谷物生产"@zh ; skos:altLabel "谷物 总产量"@zh ; kgo:unitKind "mass" ; skos:broader ic:g-farm .
@@ -94,11 +94,12 @@ ic:grain2 a skos:Concept , kgo:IndicatorConcept ; skos:inScheme scheme:indicator
     path = tmp_path / "clash.ttl"
     path.write_text(clash, encoding="utf-8")
     with pytest.raises(ValueError, match="names two indicator concepts"):
-        IndicatorScheme.from_turtle(path)
+        IndicatorScheme.from_turtle(path, kb.lexicon)
 
 
-def test_default_loader_is_cached(shipped: IndicatorScheme) -> None:
-    assert IndicatorScheme.default() is shipped
+def test_the_knowledge_base_holds_the_scheme(shipped: IndicatorScheme, kb: KnowledgeBase) -> None:
+    assert KnowledgeBase.shipped().indicators is shipped
+    assert shipped.kind_words.words == FigureKindWords.from_words(kb.lexicon["figure_kinds"]).words
 
 
 # ------------------------------------------------------------------------------------------- matching rules
@@ -161,13 +162,13 @@ def test_context_names_the_counted_noun_when_the_label_does_not(small: Indicator
     assert slug(small.match("谷物产量", "mass", "示范田")) == "grain"  # the label comes first
 
 
-def test_figure_kind_words_come_from_the_data_file() -> None:
-    words = FigureKindWords.parse("# c\n增\tchange\taround\n比\tshare\tlabel\n每\tper-capita\tlabel\n次\tchange\tunit\n")
+def test_figure_kind_words_come_from_the_data_file(kb: KnowledgeBase) -> None:
+    words = FigureKindWords.parse("# c\nchange_around\t增\nshare_label\t比\nper-capita_label\t每\nchange_unit\t次\n")
     assert words.kinds_in("总量增") == {"change"} and words.kinds_in("每户", label_words_only=True) == {"per-capita"}
     assert words.unit_kind("次") == "change" and words.unit_kind("增") is None
     with pytest.raises(ValueError):
-        FigureKindWords.parse("增\tgrowth\taround\n")
-    shipped = FigureKindWords.default()
+        FigureKindWords.parse("growth_around\t增\n")
+    shipped = FigureKindWords.from_words(kb.lexicon["figure_kinds"])
     assert {kind for kind, _ in shipped.words.values()} == set(FIGURE_KINDS)
     for word in ("增长", "同比", "下降", "占比", "覆盖率", "人均", "累计"):
         assert word in shipped.words or any(word.endswith(w) for w in shipped.words), word
@@ -181,8 +182,8 @@ def test_normalise_label() -> None:
 # ------------------------------------------------------------------------------------------- the shipped scheme
 
 
-def test_every_indicator_has_pref_label_broader_and_unit_kind(shipped: IndicatorScheme) -> None:
-    kinds = {u.kind for u in UnitTable.default().units.values() if u.countable}
+def test_every_indicator_has_pref_label_broader_and_unit_kind(shipped: IndicatorScheme, kb: KnowledgeBase) -> None:
+    kinds = {u.kind for u in kb.units.units.values() if u.countable}
     groups = [c for c in shipped.concepts.values() if c.top]
     leaves = [c for c in shipped.concepts.values() if not c.top]
     assert len(groups) >= 15 and len(leaves) >= 200

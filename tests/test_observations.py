@@ -89,7 +89,8 @@ def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
     by_value = {r["value"]: r for r in rows}
     assert by_value["126000"]["period"] == "2022-12" and by_value["126000"]["region"] == "湖南省"
     assert by_value["70.6"]["indicator"] == "风险消除率"
-    assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "现有监测户"
+    # the people of the households counted before them (3户|11人)
+    assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "现有监测人口"
 
 
 def test_bulletin_over_many_provinces_is_national(tmp_path: Path) -> None:
@@ -108,7 +109,7 @@ def test_work_summary_periods_follow_title_and_plan_headings(tmp_path: Path) -> 
     by_value = {r["value"]: r for r in rows}
     assert by_value["14260"]["period"] == "2023" and by_value["386"]["period"] == "2023"
     assert by_value["12000"]["period"] == "2024"
-    assert by_value["61.5"]["indicator"] == "投入衔接资金占比"
+    assert by_value["61.5"]["indicator"] == "投入衔接资金"  # its share (kgo:figureKind share)
     assert by_value["3200"]["region"] == "蒿坪镇" and by_value["500000"]["region"] == "金竹村"
 
 

@@ -251,10 +251,13 @@ def _store() -> ox.Store:
     ex:m4 a kgo:ProgrammeMention ; kgo:programme <https://w3id.org/kg-rural/id/program/dongxibu-xiezuo> ;
         kgo:region ex:r2 ; prov:wasDerivedFrom ex:d2 .
     ex:i a kgo:Indicator ; skos:prefLabel "风险消除率" .  ex:u skos:prefLabel "%" .
+    ex:c a kgo:IndicatorConcept ; skos:prefLabel "风险消除率"@zh ; skos:hiddenLabel "风险消除率" .
     ex:o1 a kgo:Observation ; kgo:indicator ex:i ; kgo:value 65.5 ; kgo:unit ex:u ; sdmx-dimension:refArea ex:r1 ;
-        sdmx-dimension:refPeriod "2022" ; kgo:quote "占监测对象的65.5%" ; prov:wasDerivedFrom ex:d1 .
+        sdmx-dimension:refPeriod "2022" ; kgo:quote "占监测对象的65.5%" ; prov:wasDerivedFrom ex:d1 ;
+        kgo:concept ex:c ; kgo:figureKind <https://w3id.org/kg-rural/id/figure-kind/share> .
     ex:o2 a kgo:Observation ; kgo:indicator ex:i ; kgo:value 71.6 ; kgo:unit ex:u ; sdmx-dimension:refArea ex:r2 ;
-        sdmx-dimension:refPeriod "2023" ; kgo:quote "风险消除率71.6%" ; prov:wasDerivedFrom ex:d2 .
+        sdmx-dimension:refPeriod "2023" ; kgo:quote "风险消除率71.6%" ; prov:wasDerivedFrom ex:d2 ;
+        kgo:concept ex:c ; kgo:figureKind <https://w3id.org/kg-rural/id/figure-kind/share> .
     """
     store.load(data.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("http://ex/g1"))
     return store
@@ -282,8 +285,10 @@ def test_programs_across_regions_query() -> None:
 
 def test_indicator_by_region_query() -> None:
     columns, rows = _rows(_store(), "indicator-by-region.rq", indicatorLabel=ox.Literal("风险消除率"))
-    assert columns == ["region", "regionCode", "period", "value", "unit", "file", "quote", "indicatorLabel"]
-    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [("安康市", "610900", "71.6", "%"), ("麦积区", "620503", "65.5", "%")]
+    assert columns == ["region", "regionCode", "period", "value", "unit", "file", "quote", "indicator", "kind",
+                       "indicatorLabel"]
+    assert [(r[0], r[1], r[3], r[4], r[8]) for r in rows] == [("安康市", "610900", "71.6", "%", "share"),
+                                                             ("麦积区", "620503", "65.5", "%", "share")]
     unbound = _rows(_store(), "indicator-by-region.rq")[1]  # nothing bound: every indicator, labelled
     assert {r[-1] for r in unbound} == {"风险消除率"} and len(unbound) == 2
 
