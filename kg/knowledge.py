@@ -99,14 +99,14 @@ class Lexicon:
 def user_words(indicators: IndicatorScheme, programmes: ProgrammeScheme, lexicon: Lexicon) -> set[str]:
     """The segmenter's user dictionary: the labels of both schemes (Simplified; the scheme's Traditional
     spellings never meet the Simplified text extraction reads) and the listed indicator nouns.  A label that
-    opens with an action word or a figure-kind word (建设高标准农田, 累计发放) is left out, so the words
+    opens with an action, lead or figure-kind word (建设高标准农田, 已消除风险, 累计发放) is left out, so the words
     that say what was done stay apart from what is counted."""
     from kg.indicators import normalise_label
 
     words = {normalise_label(label) for c in indicators.concepts.values() for label in c.labels}
     words |= {normalise_label(label) for label, concept in programmes.surface_labels() if concept is not None}
     lists = lexicon["indicator_words"]
-    openers = set(lists["action_verbs"]) | set(lexicon["figure_kinds"]["cumulative_around"])
+    openers = set(lists["action_verbs"]) | set(lists["lead"]) | set(lexicon["figure_kinds"]["cumulative_around"])
     words = {w for w in words if not any(w.startswith(o) and len(w) > len(o) for o in openers)}
     words |= set(lists["nouns"])
     return {w for w in words if not w.isascii()}

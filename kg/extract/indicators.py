@@ -3,10 +3,10 @@
 
 The label stays as stated (kgo:indicator); the concept (kgo:concept) is what an analyst compares across
 regions: 农民人均可支配收入, 农村常住居民人均可支配收入 and 农村居民人均可支配收入分别增长 are one concept.
-The kind is the strongest of what the words cut off the label said (增长 -> change, 累计 -> cumulative,
-kg.extract.observations), what the concept's own label says (人均 -> per-capita, 率 -> share) and what
-the unit says (个百分点 -> change; a % of an indicator that is no rate is its change), in the order
-change > share > cumulative > per-capita > level (kg/indicators.py).
+The kind is what the words around the figure said (增长 -> change, 占 -> share, 累计 -> cumulative,
+kg.extract.observations) when they said one; else what the concept's own label says (人均 -> per-capita,
+率 -> share) and what the unit says (个百分点 -> change; a % of an indicator that is no rate is its
+change), the strongest in the order change > share > cumulative > per-capita > level (kg/indicators.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def link(obs: Observation, kb: KnowledgeBase) -> Observation:
         own = words.kinds_in(obs.indicator, label_words_only=True)
         kind = _strongest(obs.kind, *own, words.unit_kind(obs.quantity.unit) or "level")
         return replace(obs, kind=kind) if kind != obs.kind else obs
-    return replace(obs, concept=match.concept, concept_label=match.pref_label, kind=_strongest(obs.kind, match.kind))
+    # what the words around the figure said (增长, 占, 累计) wins over what the concept and unit suggest
+    kind = obs.kind if obs.kind != "level" else match.kind
+    return replace(obs, concept=match.concept, concept_label=match.pref_label, kind=kind)
 
 
 @component(requires=("observations",), assigns=("observations.concept", "observations.kind"))

@@ -59,10 +59,11 @@ class Phrase:
 
     text: str
     kinds: frozenset[str] = frozenset()
-    noun: bool = True  # holds a noun (not only verbs: 带动, 转移就业 without the dictionary)
+    noun: bool = True  # a noun phrase (not only verbs, 带动; not one that ends with an action, 产业路硬化)
+    nouns: bool = True  # holds a noun at all (产业路硬化 does, 带动 does not)
 
 
-NOTHING = Phrase("", noun=False)
+NOTHING = Phrase("", noun=False, nouns=False)
 
 
 class _Reader:
@@ -89,6 +90,7 @@ class _Reader:
         self.measure_nouns = words.pairs("measure_noun")  # unit kind -> the noun of its measure (area -> 面积)
         self.people_of = words.pairs("people_of")  # 户 -> 人口: the people of the households counted before
         kind_words = kb.indicators.kind_words.words
+        self.share_of = frozenset(w for w, (_, where) in kind_words.items() if where == "object")
         # what is cut off the end of the clause before a figure, and the kind it says (None: nothing)
         self.cut: dict[str, str | None] = {w: None for w in words["trail"]}
         for word, (kind, where) in kind_words.items():
@@ -156,7 +158,12 @@ class _Reader:
         return tokens, kinds
 
     def phrase_before(self, tokens: list[Token]) -> Phrase:
-        """The noun phrase that ends `tokens` (the clause before a figure)."""
+        """The noun phrase that ends `tokens` (the clause before a figure); for a share (数字经济占全省
+        经济总量比重, 分别占全市的), the phrase before the share word, with the kind share."""
+        at = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k][0] in self.share_of), -1)
+        if at >= 0:
+            before = self.phrase_before(tokens[:at])
+            return Phrase(before.text, before.kinds | {"share"}, before.noun)
         tokens, kinds = self.cut_tail(tokens)
         while tokens:
             # a lead word (带动|全村 288户), a date (农民人均纯收入|2016年|为) or an opening bracket
@@ -179,7 +186,10 @@ class _Reader:
                 break
             run.insert(0, token)
         run = self._trim_start(run)
-        return self._phrase(run, kinds)
+        phrase = self._phrase(run, kinds)
+        if run and run[-1][0] in self.action:  # 区财政给予|每户 0.5万元: a verb ends it, no noun is named
+            return Phrase(phrase.text, phrase.kinds, False, phrase.nouns)
+        return phrase
 
     def phrase_after(self, tokens: list[Token], verb_start: bool = False) -> Phrase:
         """The noun phrase that opens `tokens` (the words after a figure: 个|国家级园区); it must start
@@ -191,13 +201,12 @@ class _Reader:
         run: list[Token] = []
         rest = tokens[i:]
         for n, token in enumerate(rest):
-            if self.breaks(token):
-                break
-            if self.is_verb(token) and any(t[1] in self.head_tags for t in run) and (
-                    token[0] in self.action or token[0] in self.cut
-                    or not (n + 1 < len(rest) and rest[n + 1][1] in self.head_tags)):
+            if token[1] in self.time_tags and n + 1 < len(rest) and self.is_noun(rest[n + 1]):
+                run.append(token)  # 10个|未来|产业先导区: a time word that qualifies the noun
+                continue
+            if self.breaks(token) or (self.is_verb(token) and any(t[1] in self.head_tags for t in run)):
                 break  # 78个村|获评, 156个贫困村|增加…: a verb after the counted noun says what became of it
-            run.append(token)  # 63个铁水|联运|枢纽: a verb between nouns is part of the name
+            run.append(token)
         while run and run[-1][1] not in self.head_tags and any(t[1] in self.head_tags for t in run[:-1]):
             run.pop()  # 3615户贫困户|稳定: the phrase ends with its head
         if not run or run[-1][1] not in self.head_tags or not (self.is_noun(run[0]) or verb_start):
@@ -238,8 +247,8 @@ class _Reader:
         while len(run) > 1 and sum(len(w) for w, _ in run) > self.max_length:
             run = self._trim_start(run[1:])  # keep the head: whole words from the end
         text = "".join(w for w, _ in run)
-        return Phrase(text, frozenset(kinds), any(self.is_noun(t) for t in run)) if text else \
-            Phrase("", frozenset(kinds), False)
+        has_noun = any(self.is_noun(t) for t in run)
+        return Phrase(text, frozenset(kinds), has_noun, has_noun) if text else Phrase("", frozenset(kinds), False, False)
 
     def measure_noun(self, unit: str, kind: str) -> str:
         """The noun that says what a measure counts (户 -> 户数, 元 -> 金额, 亩 -> 面积, 套 -> 套数)."""
@@ -409,6 +418,8 @@ class _Labeller:
         suffix = r.suffix.get(unit.kind, "") if unit else ""
         follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
         implied = _STATED_NUMBER.sub("", q.stated).strip()
+        if not mine.text and "share" in mine.kinds and earlier:
+            return _Found(earlier[-1], mine.kinds)  # 已消除风险1955户，占监测对象的65.5%
         if mine.text and mine.noun:
             if mine.text in r.ratio and earlier:
                 return _Found(earlier[-1], mine.kinds | {"share"})  # 投入…3.2亿元，占比61.5%
@@ -417,18 +428,20 @@ class _Labeller:
             return _Found(r.paired(mine.text, earlier[-1]) if earlier else mine.text, mine.kinds)
         if len(implied) >= 2 and implied != q.unit:
             return _Found(implied, mine.kinds)  # 189万建档立卡贫困户: the stated noun says what is counted
+        if follows.text and not mine.kinds:
+            return _Found(follows.text, mine.kinds, quote_end)  # 选派191名|挂职干部, 23个国家级和16个|省级…县
         if suffix:
             end = min(self.clause_end(q, nxt), q.end + AFTER_CHARS)
             verbs = r.verbs_after(r.tag(text[q.end:end]))
             if verbs:  # 45人|挂任驻村第一书记 -> 挂任驻村第一书记人数
                 return _Found(verbs + suffix, mine.kinds, text.find(verbs[-1], q.end, end) + 1 or q.end)
-        if follows.text and not mine.kinds:
-            return _Found(follows.text, mine.kinds, quote_end)  # 选派191名|挂职干部, 23个国家级和16个|省级…县
         if not mine.text and earlier and (last is not None or after_place or mine.kinds or cut_only):
             return _Found(self._recount(earlier[-1], suffix), mine.kinds)  # 16户|71人, 同比增长6%, 昭觉县2.34亿元
         if follows.text:
             return _Found(follows.text, mine.kinds, quote_end)
-        if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 交付 31.7万套 -> 交付套数
+        if mine.text and mine.nouns:
+            return _Found(mine.text, mine.kinds)  # 村组巷道及产业路硬化 270公里: an event names the measure
+        if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 累计发放 758亿元 -> 发放额
             return _Found(mine.text + r.measure_noun(q.unit, unit.kind if unit else ""), mine.kinds)
         if not earlier and start == clause_start > sentence_start and not text[start:q.start].strip():
             topic = self.before(max(sentence_start, clause_start - BEFORE_CHARS), clause_start)
