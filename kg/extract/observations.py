@@ -44,6 +44,7 @@ LIST_CHARS = 80  # … and of a list before 分别
 UNNAMED = "未命名指标"  # the label of a figure whose indicator cannot be named
 COUNTED_KINDS = frozenset({"count", "households", "people", "person-time"})  # measure words of counted things
 _DIGIT = re.compile(r"\d")
+_LAST_AMOUNT = re.compile(r"[\d.,]+[^\d，,。；;、]*$")  # an amount that ends a clause, with its unit
 _STATED_NUMBER = re.compile(r"^[\d.,一二三四五六七八九十百千万亿两零〇]+[余多]?")
 _NUMBER = re.compile(r"[\d.,%]+")  # a number alone (PM2.5浓度 is a word)
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -77,7 +78,8 @@ class _Reader:
         self.head_tags = frozenset(words["head_tags"])
         self.lead = frozenset(words["lead"])
         self.break_words = frozenset(words["break_words"])
-        self.time_tags = frozenset(words["time_tags"])
+        self.skip_tags = frozenset(words["skip_tags"])
+        self.time_tags = frozenset(t for t in self.skip_tags if t.startswith("t"))
         self.vp_breaks = frozenset(words["vp_break_tags"])
         self.action = frozenset(words["action_verbs"])
         self.after_skip = frozenset(words["after_skip"])
@@ -168,7 +170,7 @@ class _Reader:
         while tokens:
             # a lead word (带动|全村 288户), a date (农民人均纯收入|2016年|为) or an opening bracket
             # (标准线|（2016年为 2952元）) between the phrase and the figure
-            if tokens[-1][0] in self.lead or tokens[-1][0] in "（(" or tokens[-1][1] in self.time_tags:
+            if tokens[-1][0] in self.lead or tokens[-1][0] in "（(" or tokens[-1][1] in self.skip_tags:
                 tokens.pop()
             elif (date := _DATE_END.search("".join(w for w, _ in tokens[-4:]))) is not None:
                 length = len(date.group())
@@ -212,6 +214,24 @@ class _Reader:
         if not run or run[-1][1] not in self.head_tags or not (self.is_noun(run[0]) or verb_start):
             return NOTHING
         return self._phrase(self._trim_start(run) if not self.is_noun(run[0]) else run, set())
+
+    def only_cut(self, tokens: list[Token]) -> bool:
+        """Whether the words before a figure are only words that are cut (达, 增长, 同比, 其中, 2023年 …)."""
+        if not any(w.strip() for w, _ in tokens):
+            return False
+        while tokens:
+            before = len(tokens)
+            tokens, _ = self.cut_tail(tokens)
+            while tokens and (tokens[-1][0] in self.lead or tokens[-1][1] in self.skip_tags):
+                tokens.pop()
+            date = _DATE_END.search("".join(w for w, _ in tokens[-4:])) if tokens else None
+            if date is not None:
+                length = len(date.group())
+                while tokens and length >= len(tokens[-1][0]):
+                    length -= len(tokens.pop()[0])
+            if len(tokens) == before:
+                break
+        return not tokens
 
     def verbs_after(self, tokens: list[Token]) -> str:
         """The verb phrase after a figure of people or households (45人|挂任驻村第一书记), without the
@@ -412,7 +432,7 @@ class _Labeller:
         start, after_place = self._after_regions(start, q.start)
         mine = self.before(start, q.start)
         # nothing but words that are cut before the figure (、达 3.6万亿元, 高于全国平均水平 4.9个百分点)
-        cut_only = not mine.text and bool(text[start:q.start].strip()) and not _DIGIT.search(text[start:q.start])
+        cut_only = not mine.text and r.only_cut(r.tag(text[max(start, q.start - BEFORE_CHARS):q.start]))
         counted = q.unit in self.kb.units.units and self.kb.units.units[q.unit].kind in COUNTED_KINDS
         unit = self.kb.units.units.get(q.unit)
         suffix = r.suffix.get(unit.kind, "") if unit else ""
@@ -443,9 +463,13 @@ class _Labeller:
             return _Found(mine.text, mine.kinds)  # 村组巷道及产业路硬化 270公里: an event names the measure
         if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 累计发放 758亿元 -> 发放额
             return _Found(mine.text + r.measure_noun(q.unit, unit.kind if unit else ""), mine.kinds)
-        if not earlier and start == clause_start > sentence_start and not text[start:q.start].strip():
-            topic = self.before(max(sentence_start, clause_start - BEFORE_CHARS), clause_start)
-            if topic.noun:  # 肉类产量方面，9941.41吨: the clause before names it
+        if not earlier and start == clause_start > sentence_start and (cut_only or not text[start:q.start].strip()):
+            # 肉类产量方面，9941.41吨; 实际使用外资33.8亿美元，增长10%: the clause before names it (up to an
+            # amount of its own that is no figure of ours)
+            before = text[max(sentence_start, clause_start - BEFORE_CHARS):clause_start - 1]
+            amount = _LAST_AMOUNT.search(before)
+            topic = self.r.phrase_before(self.r.tag(before[:amount.start()] if amount else before))
+            if topic.noun:
                 return _Found(topic.text, mine.kinds | topic.kinds)
         if earlier and not text[start:q.start].strip(" ，,、"):
             return _Found(self._recount(earlier[-1], suffix), mine.kinds)
