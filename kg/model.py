@@ -316,6 +316,7 @@ class Observation:
     period: str | None  # YYYY, YYYY-MM or YYYY-MM-DD
     evidence: Evidence
     measure_index: int | None = None  # index of the Measure whose text holds it, if any
+    status: str = "actual"  # actual | target | forecast, as attribution decides
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ def programme_ref(label: str, concept: str | None) -> str:
 
 
 def period_literal(period: str) -> str:
+    """gYear, gYearMonth or date; an interval of years (2021/2025, ISO 8601) is a plain literal."""
     kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(period))
     return literal(period, _TYPED[kind]) if kind else literal(period)
 
@@ -311,6 +312,7 @@ OBSERVATION = EntityMap("observation", KGO.nt.Observation, lambda ex: enumerate(
     Property(KGO.nt.quote, lambda o, w: (literal(o[1].evidence.quote),)),
     Property(KGO.nt.quoteStart, lambda o, w: (_int(o[1].evidence.start),)),
     Property(KGO.nt.inMeasure, lambda o, w: _in_measure(o[1], w)),
+    Property(KGO.nt.status, lambda o, w: (ref("status", o[1].status),)),
 ))
 
 PROGRAMME_MENTION = EntityMap("programme mention", KGO.nt.ProgrammeMention, lambda ex: enumerate(ex.programmes),
