@@ -114,11 +114,12 @@ def region_blocks(region: Region) -> Iterator[str]:
         yield _block(region_ref(node), pairs)
 
 
-def programme_block(subject: str, label: str, discovered_by: str) -> str:
-    """A programme concept found in text (not in the scheme), described once in the vocabulary graph."""
+def programme_block(subject: str, label: str) -> str:
+    """A programme concept found in text (not in the scheme), described once in the vocabulary graph.
+    The rule that found it (kgo:discoveredBy) is said by the document (two documents may find the same
+    name by two rules), so the block is the same whichever document writes it."""
     return _block(subject, [(RDF.nt.type, KGO.nt.Programme), (RDF.nt.type, SKOS.nt.Concept),
-                            (SKOS.nt.prefLabel, _zh(label)), (SKOS.nt.inScheme, _PROGRAMME_SCHEME),
-                            (KGO.nt.discoveredBy, literal(discovered_by))])
+                            (SKOS.nt.prefLabel, _zh(label)), (SKOS.nt.inScheme, _PROGRAMME_SCHEME)])
 
 
 def unit_triples(unit: Unit) -> Iterator[tuple[NamedNode, NamedNode, NamedNode | Literal]]:
@@ -183,7 +184,8 @@ class _Writer:
         node = programme_ref(label, concept)
         if concept is None and node not in self.discovered:
             self.discovered.add(node)
-            self.vocabulary[programme_block(node, label, discovered_by)] = None
+            self.vocabulary[programme_block(node, label)] = None
+            self.add(node, KGO.nt.discoveredBy, literal(discovered_by))
             self.add(node, PROV.nt.wasDerivedFrom, self.document)
         return node
 

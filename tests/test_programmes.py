@@ -238,7 +238,8 @@ def _store() -> ox.Store:
     @prefix kgo: <https://w3id.org/kg-rural/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
     @prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> . @prefix ex: <http://ex/> .
-    ex:d1 a kgo:SourceDocument ; kgo:fileName "a.txt" .  ex:d2 a kgo:SourceDocument ; kgo:fileName "b.txt" .
+    ex:d1 a kgo:SourceDocument ; kgo:fileName "a.txt" ; kgo:contentHash "h1" .
+    ex:d2 a kgo:SourceDocument ; kgo:fileName "b.txt" ; kgo:contentHash "h2" .
     ex:r1 rdfs:label "麦积区" ; kgo:adminCode "620503" .  ex:r2 rdfs:label "安康市" ; kgo:adminCode "610900" .
     ex:p1 a kgo:Programme ; skos:prefLabel "两不愁、三保障"@zh ; kgo:discoveredBy "quoted" ;
         skos:inScheme <https://w3id.org/kg-rural/id/scheme/programmes> ; skos:exactMatch ex:p2 .

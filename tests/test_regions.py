@@ -202,17 +202,21 @@ def test_region_rollup_query() -> None:
     @prefix kgo: <{kgo}> . @prefix sdmx-dimension: <{dim}> .
     @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix : <http://example.org/> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
     :p a kgo:Region ; rdfs:label "甘肃省" ; kgo:level "province" ; kgo:adminCode "620000" .
     :c a kgo:Region ; rdfs:label "天水市" ; kgo:level "city" ; kgo:adminCode "620500" ; kgo:partOf :p .
     :m a kgo:Region ; rdfs:label "麦积区" ; kgo:level "county" ; kgo:adminCode "620503" ; kgo:partOf :c .
     :w a kgo:Region ; rdfs:label "武山县" ; kgo:level "county" ; kgo:adminCode "620524" ; kgo:partOf :c .
     :ind skos:prefLabel "脱贫户" . :hu skos:prefLabel "户" .
     :o1 a kgo:Observation ; kgo:indicator :ind ; kgo:value "16"^^xsd:decimal ; kgo:unit :hu ;
-        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" .
+        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :d .
     :o2 a kgo:Observation ; kgo:indicator :ind ; kgo:value "4"^^xsd:decimal ; kgo:unit :hu ;
-        sdmx-dimension:refArea :w ; sdmx-dimension:refPeriod "2022" .
+        sdmx-dimension:refArea :w ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :d .
     :o3 a kgo:Observation ; kgo:indicator :ind ; kgo:value "5"^^xsd:decimal ; kgo:unit :hu ;
-        sdmx-dimension:refArea :c ; sdmx-dimension:refPeriod "2022" .
+        sdmx-dimension:refArea :c ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :d .
+    :d a kgo:SourceDocument ; kgo:contentHash "h" .  # complete documents only (the hash is written last)
+    :o4 a kgo:Observation ; kgo:indicator :ind ; kgo:value "7"^^xsd:decimal ; kgo:unit :hu ;
+        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :unfinished .
     """
     store = pyoxigraph.Store()
     store.load(ttl.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
