@@ -49,6 +49,7 @@ def child(path: str, n: int) -> dict[str, float]:
     from kg.register import Register
 
     t1 = time.perf_counter()
+    rss_import = rss_mb()
     reg = Register(path)
     t2 = time.perf_counter()
     rss1 = rss_mb()
@@ -62,6 +63,7 @@ def child(path: str, n: int) -> dict[str, float]:
     rss2 = rss_mb()
     out = {
         "import_ms": (t1 - t0) * 1000, "open_ms": (t2 - t1) * 1000, "rss_before_mb": rss0,
+        "rss_after_import_mb": rss_import,
         "rss_after_open_mb": rss1, "rss_after_lookups_mb": rss2,
         "entries_hit_uncached_us": first_hits,
         "entries_hit_uncached_median_us": per_call_median(reg._entries, sample),  # noqa: SLF001
@@ -80,6 +82,7 @@ def child(path: str, n: int) -> dict[str, float]:
         e = reg.entries(s)[0]
         hits.append((s, e.county, e.town))
     out["under_hit_us"] = per_call_us(reg.under, [(s, c) for s, c, _ in hits])
+    out["under_hit_median_us"] = per_call_median(lambda a: reg.under(*a), [(s, c) for s, c, _ in hits])
     out["under_town_hit_us"] = per_call_us(reg.under, hits)
     out["under_miss_us"] = per_call_us(reg.under, [(s, "110101") for s, _, _ in hits])
     out["rss_end_mb"] = rss_mb()
