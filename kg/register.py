@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-REGISTER_FILE = DATA / "register.bin"
+REGISTER_NAME = "register.bin"
+REGISTER_FILE = DATA / REGISTER_NAME
 SUFFIX_FILE = DATA / "register_suffixes.tsv"
 MAGIC = b"KGREG 1\n"
 SECTIONS = ("counties", "town_entry", "town_county", "buckets", "slots", "blob")
@@ -401,12 +402,6 @@ def _u_array(view: memoryview, fmt: str) -> memoryview:
     arr = array.array(fmt, bytes(view))
     arr.byteswap()
     return memoryview(arr)
-
-
-@functools.cache
-def default_register() -> Register:
-    """The shipped register, opened once per process (cheap: the file is memory-mapped)."""
-    return Register(REGISTER_FILE)
 
 
 # --- writing (used by scripts/make_register.py and by tests that build small registers) -------------

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from kg.gazetteer import Gazetteer
+from kg.knowledge import KnowledgeBase
 from kg.register import (
     Entry,
     Register,
     SourceTown,
     SuffixRules,
     code_prefix,
-    default_register,
     write_register,
 )
 
@@ -199,7 +198,9 @@ def test_not_a_register(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reg() -> Register:
-    return default_register()
+    register = KnowledgeBase.shipped().register
+    assert register is not None  # the shipped knowledge base has its register
+    return register
 
 
 def test_shipped_header_states_source_and_counts(reg: Register) -> None:
@@ -230,9 +231,22 @@ def test_ambiguous_names(reg: Register) -> None:
 
 
 def test_every_county_code_is_in_the_gazetteer(reg: Register) -> None:
-    gaz = Gazetteer.default()
+    gaz = KnowledgeBase.shipped().gazetteer
     divisions = reg.divisions()
     assert all(gaz.by_code(code) is not None for code, _ in divisions)
     counties = [code for code, zone in divisions if zone is None]
     assert all(gaz.by_code(code).level in ("county", "city") for code in counties)
     assert len(counties) > 2800
+
+
+def test_corrected_gazetteer_counties_hold_their_places(reg: Register) -> None:
+    """江北区 / 渝北区 (重庆) and 三沙's 西沙区 / 南沙区 are counties of the gazetteer (corrections table of
+    scripts/make_gazetteer.py), so the register files their towns under them, not under a zone."""
+    gaz = KnowledgeBase.shipped().gazetteer
+    for code, name in (("500105", "江北区"), ("500112", "渝北区"), ("460301", "西沙区"), ("460302", "南沙区")):
+        region = gaz.by_code(code)
+        assert region is not None and region.name == name and region.level == "county"
+        assert (code, None) in reg.divisions()
+    assert gaz.by_code("500157") is None  # 两江新区 is a zone (kg/data/zones.tsv), not a GB/T 2260 county
+    (liangjiang,) = gaz.lookup("两江新区")
+    assert liangjiang.code is None and liangjiang.parent == gaz.by_code("500000")
