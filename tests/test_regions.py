@@ -32,8 +32,13 @@ def read(name: str) -> tuple[str, str]:
     return text, text.split("\n", 1)[0]
 
 
+def places(text: str, gaz: Gazetteer, **options: object) -> list:
+    """Place mentions with the shipped register of towns and villages, as the pipeline finds them."""
+    return find_regions(text, gaz, register=KnowledgeBase.shipped().register, **options)  # type: ignore[arg-type]
+
+
 def found(text: str, gaz: Gazetteer) -> dict[str, Region]:
-    return {m.region.name: m.region for m in find_regions(text, gaz)}
+    return {m.region.name: m.region for m in places(text, gaz)}
 
 
 def chain_codes(region: Region) -> list[str | None]:
@@ -100,7 +105,7 @@ def test_xiangxi_and_liangshan_short_forms(gaz: Gazetteer) -> None:
 
 def test_banner_short_form(gaz: Gazetteer) -> None:
     text, title = read("keyouqianqi.txt")
-    mentions = find_regions(text, gaz)
+    mentions = places(text, gaz)
     assert main_region(text, mentions, title).code == "152221"
     assert sum(m.region.code == "152221" for m in mentions) == 3  # 科右前旗 x3
 
@@ -114,27 +119,27 @@ def test_banner_short_form(gaz: Gazetteer) -> None:
 ])
 def test_ambiguous_names_resolved_from_context(gaz: Gazetteer, fixture: str, name: str, code: str) -> None:
     text, title = read(fixture)
-    mentions = find_regions(text, gaz)
+    mentions = places(text, gaz)
     assert {m.region.code for m in mentions if m.region.name == name} == {code}
     assert main_region(text, mentions, title).code == code
 
 
 def test_ordinary_words_are_not_places(gaz: Gazetteer) -> None:
     text, _ = read("negatives.txt")
-    assert find_regions(text, gaz) == []
+    assert places(text, gaz) == []
 
 
 @pytest.mark.parametrize("text", ["平安顺利、幸福安康", "双方加强合作", "提高平台能力", "合作市场", "全村、该村、贫困村",
                                   "推进乡镇和城乡发展", "深度贫困村", "以上城市"])
 def test_short_negatives(gaz: Gazetteer, text: str) -> None:
-    assert find_regions(text, gaz) == []
+    assert places(text, gaz) == []
 
 
 def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
     text = "安康市汉滨、紫阳、平利、白河4县区入选全国重点产茶县。幸福安康。"
-    codes = [m.region.code for m in find_regions(text, gaz)]
+    codes = [m.region.code for m in places(text, gaz)]
     assert codes == ["610900", "610902", "610924", "610926", "610929"]
-    mentions = find_regions("扶持武山县滩歌镇北山、黄山、郭地3村发展产业。", gaz)
+    mentions = places("扶持武山县滩歌镇北山、黄山、郭地3村发展产业。", gaz)
     names = {m.region.name: m.region for m in mentions}
     assert names["北山村"].parent == names["黄山村"].parent == names["滩歌镇"]
     assert "黄山市" not in names
@@ -142,12 +147,12 @@ def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
 
 def test_offsets_point_at_the_surface(gaz: Gazetteer) -> None:
     text, _ = read("qiandongnan.txt")
-    for m in find_regions(text, gaz):
+    for m in places(text, gaz):
         assert text[m.start:m.end] == m.surface
 
 
 def test_variant_character(gaz: Gazetteer) -> None:
-    assert [m.region.code for m in find_regions("来陜考察，陜西美丽乡村", gaz)] == ["610000"]
+    assert [m.region.code for m in places("来陜考察，陜西美丽乡村", gaz)] == ["610000"]
 
 
 # --- main and section regions ------------------------------------------------------------------------
@@ -155,7 +160,7 @@ def test_variant_character(gaz: Gazetteer) -> None:
 
 def test_main_region_from_publisher_and_body(gaz: Gazetteer) -> None:
     text = "全市二季度重点工作现场拉练侧记\n7月11日，巴中市现场拉练如期举行，走进通江县杨柏镇太平场村，新建大棚20座。"
-    mentions = find_regions(text, gaz)
+    mentions = places(text, gaz)
     assert main_region(text, mentions, "全市二季度重点工作", "掌上巴中").code == "511900"
     assert main_region(text, mentions).code == "511900"
     (figure,) = extract_text(text, title="全市二季度重点工作", publisher="掌上巴中").observations
