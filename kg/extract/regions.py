@@ -69,6 +69,7 @@ class _Context:
         self.not_after_ok = tuple(ctx.get("not_after_ok", ()))
         self.no_stem_tags = frozenset(ctx.get("local_no_stem_tags", ()))
         self.zone_suffixes = tuple(ctx.get("zone_local_suffix", ()))
+        self.not_local = frozenset(ctx.get("not_local", ()))
         self.words = gaz.common_words
         self.plain = gaz.plain_words
         self.local_left = frozenset(ctx.get("local_left", ()))
@@ -338,7 +339,8 @@ class _Locals:
         return max(lo, cut + 1)
 
     def scopes(self, start: int, level: str) -> list[tuple[Region, bool]]:
-        """Regions in scope at `start`, nearest first, each with whether it was written directly before."""
+        """Regions in scope at `start`: the town and divisions named before it in its sentence (nearest
+        first), then the last county named in its paragraph; each with whether it was written directly before."""
         out: list[tuple[Region, bool]] = []
         sentence = self.sentence_start(start)
         if level == "village":
@@ -354,12 +356,17 @@ class _Locals:
             assert h.region is not None
             if h.region.level != "province" or h.end == start:
                 out.append((h.region, h.end == start))
-        last_county = next((h.region for h in reversed(before) if h.region and h.region.level == "county"), None)
+        paragraph = self.text.rfind("\n", 0, start) + 1
+        last_county = next((h.region for h in reversed(before) if h.start >= paragraph and h.region
+                            and h.region.level == "county"), None)
         if last_county is not None:
             out.append((last_county, False))
-        out += [(r, False) for r in self.label_scope if r.level != "province"]
-        out += [(r, False) for r in self.document_scope]
         return out
+
+    def wide_scopes(self) -> list[Region]:
+        """The regions the document as a whole is about: its title's and publisher's, then every county
+        and city it names, most often named first."""
+        return [r for r in self.label_scope if r.level != "province"] + self.document_scope
 
     def from_register(self, name: str, start: int, level: str) -> Region | None:
         """The register's place of this name inside the nearest region in scope, else the one place of
@@ -368,7 +375,10 @@ class _Locals:
         entries = [e for e in self.register.entries(name) if e.level == level]
         if not entries:
             return None
-        for region, _ in self.scopes(start, level):
+        near = [region for region, _ in self.scopes(start, level)]
+        ordinary = self.ordinary(name)
+        wide = [] if ordinary else self.wide_scopes()  # 开源社区 is a village somewhere in a province named
+        for region in [*near, *wide]:
             if region.level == "town":
                 county = region.parent
                 inside = [e for e in entries if e.town == region.name and county is not None
@@ -382,9 +392,16 @@ class _Locals:
             if inside:
                 return _register_region(inside[0], self.gaz)
         counties = {(e.county, e.zone) for e in entries}
-        if len(counties) == 1 and len(self.register.stem(name)) >= 3 and entries[0].county[:2] + "0000" in self.provinces:
+        if len(counties) == 1 and not ordinary and len(self.register.stem(name)) >= 3 \
+                and entries[0].county[:2] + "0000" in self.provinces:
             return _register_region(entries[0], self.gaz)
         return None
+
+    def ordinary(self, name: str) -> bool:
+        """The name's stem is an ordinary word, or ends in a verb or adjective (开源社区, 大河村, 扎根社区):
+        only a place named in the same sentence can make it a place's name."""
+        stem = self.register.stem(name) if self.register is not None else name
+        return stem in self.ctx.words or not self.plain_stem(stem)
 
     def plain_stem(self, stem: str) -> bool:
         """The stem does not end in a verb, an adjective or another word that names no place (POS tags)."""
@@ -406,20 +423,29 @@ class _Locals:
                 if region in self.gaz.zones:
                     return region
         if enumerated:
-            for region, _ in self.scopes(start, "village"):
-                if region.level in ("county", "town"):
+            sentence = self.sentence_start(start)
+            for _s, e, region in reversed(self.accepted):
+                if region.level == "town" and e >= sentence:
                     return region
+            i = bisect.bisect_left(self.division_starts, start)
+            for h in reversed(self.divisions[:i]):
+                if h.start < sentence:
+                    break
+                if h.region is not None and h.region.level in ("county", "town"):
+                    return h.region
         return None
 
     def resolve(self, start: int, end: int, name: str, level: str, enumerated: bool) -> tuple[int, Region] | None:
         """(start, region) of an accepted town or village, or None."""
         if name in self.memo:
             return start, self.memo[name]
+        if name in self.ctx.not_local:
+            return None
         if self.register is not None and not enumerated:
-            for cut in range(0, len(name) - 2):  # 扶持滩歌镇 -> 滩歌镇: the register's longest name
+            for cut in range(0, len(name) - 2):  # 扶持滩歌镇 -> 滩歌镇: drop an ordinary word before the name
                 shorter = name[cut:]
-                if len(self.register.stem(shorter)) < 2:
-                    break
+                if len(self.register.stem(shorter)) < 2 or (cut and name[:cut] not in self.ctx.words):
+                    continue
                 found = self.from_register(shorter, start + cut, level)
                 if found is not None:
                     self.memo[name] = found
@@ -434,7 +460,7 @@ class _Locals:
                 stem = name[: -len(suffix)]
                 break
         parent = self.strong_parent(name, start, enumerated)
-        zone_part = name.endswith(self.ctx.zone_suffixes)
+        zone_part = name.endswith(self.ctx.zone_suffixes) and not enumerated and stem not in self.ctx.words
         if (parent is None and not zone_part) or not self.plain_stem(stem):
             return None
         if parent is None:  # a zone's part: 沈阳片区 lies in 沈阳市; 君山片区 with no zone named stays unplaced
