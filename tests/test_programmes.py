@@ -190,7 +190,7 @@ def test_discovered_names_say_something_of_their_own(scheme: ProgrammeScheme) ->
     text = ("健全投诉工作机制，完善各类规划统筹落实机制，深化促进消费长效机制，开展专项行动，"
             "配合特别军事行动，推进一批生态修复工程。")
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}
-    assert found == {"规划统筹落实机制", "促进消费长效机制", "生态修复工程"}
+    assert found == {"规划统筹落实机制", "生态修复工程"}  # 促进消费长效机制: a weak head with a short core
 
 
 def test_repeats_of_a_discovered_name(scheme: ProgrammeScheme) -> None:

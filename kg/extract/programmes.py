@@ -33,6 +33,7 @@ _OPEN_CLOSE = {"“": "”", "「": "」", "『": "』"}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_NAME = 16  # characters (quotes not counted): longer stretches are clauses, not names
 MIN_HEAD = 3  # characters before the suffix: 工作机制, 长效机制, 专项行动 are not names
+WEAK_HEAD_CORE = 6  # characters before a weak head (机制, 模式, 制度) unless part of the name is quoted or numbered
 
 
 class _Words:
@@ -46,6 +47,9 @@ class _Words:
         self.leader_lengths = sorted({len(w) for w in self.leaders}, reverse=True)
         self.empty_core = tuple(sorted(words["empty_core"], key=len, reverse=True))
         self.not_programme = tuple(words["not_programme"])
+        self.final_heads = frozenset(words["final_heads"])
+        self.works_tails = tuple(words["works_tails"])
+        self.weak_heads = frozenset(words["weak_heads"])
 
     def core(self, head: str) -> str:
         """What a name says before its programme head, without words that say nothing (工作, 长效 …)."""
@@ -190,6 +194,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue
         if m.group() == "计划" and text.startswith(w.plan_verbs, m.end()):
             continue
+        if m.group() in w.final_heads and m.end() < len(text) and _HAN.match(text[m.end()]):
+            continue  # 能效标杆示范企业, 纳入试点保障范围
         start = _scan_back(text, m.start(), cover, w)
         start = _parallel_start(text, start, m.start(), cover, w)
         year = re.match(r"(?:19|20)\d{2}年度?", text[start:m.start()])
@@ -197,12 +203,17 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             start += year.end()
         head = text[start:m.start()]
         quoted = any(c in _QUOTE_CHARS for c in head)
-        if _name_length(w.core(head)) < MIN_HEAD and not quoted:
+        core = w.core(head)
+        if _name_length(core) < MIN_HEAD and not quoted:
             continue  # 投诉工作机制, 专项行动: nothing of its own before the head
+        if m.group() in w.weak_heads and len(core) < WEAK_HEAD_CORE and not quoted and not re.search(r"\d", core):
+            continue  # 审评审批机制, 城市更新模式: a way of working, not a named one
         if _name_length(text[start:m.end()]) > MAX_NAME or not _HAN.search(head):
             continue
-        if any(word in head for word in w.not_programme):
+        if any(word in head for word in w.not_programme) or text[start:m.end()].endswith(w.works_tails):
             continue
+        if w.leader_starts_at(text, start) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
+            continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb or inside a figure
         yield _Candidate(start, m.end(), text[start:m.end()], SUFFIX)
 
 
