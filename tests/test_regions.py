@@ -229,3 +229,56 @@ def test_region_rollup_query() -> None:
     row = rows[0]
     assert (row["region"].value, row["unit"].value, row["period"].value) == ("天水市", "户", "2022")
     assert float(row["total"].value) == 25 and int(row["observations"].value) == 3
+
+
+# --- issue 18: towns and villages from the register, countries, names that are no places --------------
+
+
+def test_a_village_takes_its_parents_from_the_register(gaz: Gazetteer) -> None:
+    """十八洞村 is in 花垣县 wherever the text mentions it, not in the county named last."""
+    text = "新疆霍尔果斯市口岸通关顺畅。湖南湘西州十八洞村发展乡村旅游，游客不断。"
+    regions = found(text, gaz)
+    assert chain_codes(regions["十八洞村"]) == [None, None, "433124", "433100", "430000"]
+    assert regions["十八洞村"].parent.name == "双龙镇"
+
+
+def test_a_name_the_register_lacks_needs_strong_evidence(gaz: Gazetteer) -> None:
+    assert found("走进通江县杨柏镇太平场村，新建大棚。", gaz)["太平场村"].parent.name == "杨柏镇"
+    for text in ("着力解决农村改厕、垃圾围村等突出问题。", "落实领导联县、部门帮村、干部包户机制。",
+                 "某县深化强村富民，访企入村听取意见。", "建设高质量数据集和开源社区，推广居家社区养老。",
+                 "某地成为鱼米之乡，扎根社区五十年。"):
+        assert not [m for m in places(text, gaz) if m.region.level in ("town", "village")], text
+    # a verb before 村 is no name even right after a county: the stem's part of speech decides
+    assert "部门帮村" not in found("武山县部门帮村成效好。", gaz)
+
+
+def test_a_zone_part_belongs_to_the_zone_in_scope(gaz: Gazetteer) -> None:
+    zone = gaz.lookup("平潭综合实验区")[0]
+    mentions = places("君山片区下属某村分红。", gaz, scope=[zone])
+    assert [(m.region.name, m.region.parent) for m in mentions] == [("君山片区", zone)]
+
+
+def test_countries_abroad(gaz: Gazetteer) -> None:
+    mentions = places("美国加征关税；在东京举行；依法国家治理；朝鲜族群众；中非合作论坛。", gaz)
+    assert [(m.surface, m.region.level, m.region.iso) for m in mentions] == [("美国", "foreign", "US"),
+                                                                              ("东京", "foreign", "JP")]
+    assert mentions[0].region.key == "country/US" and mentions[0].region.parent is None
+    assert gaz.country("FR") is not None and gaz.country("CN") is None  # China's parts are divisions
+
+
+@pytest.mark.parametrize("text", ["话剧《右玉》演出百场。", "长白山景区游客增多。", "阿里千问等大模型。",
+                                  "北京时间今天下午。", "哈密瓜大棚丰收。", "上海电气投资风电。"])
+def test_names_that_are_no_places(gaz: Gazetteer, text: str) -> None:
+    titles = [(text.index("《"), text.index("》") + 1)] if "《" in text else []
+    assert places(text, gaz, protected=titles) == []
+
+
+def test_a_title_names_its_issuer(gaz: Gazetteer) -> None:
+    text = "依据《甘肃省防返贫工作指南》开展排查。"
+    titles = [(text.index("《"), text.index("》") + 1)]
+    assert [m.region.code for m in places(text, gaz, protected=titles)] == ["620000"]
+
+
+def test_a_province_short_form_is_the_province(gaz: Gazetteer) -> None:
+    assert [m.region.code for m in places("青海湖畔风光好。三月的海南，花开满城。", gaz)][-1] == "460000"
+    assert [m.region.code for m in places("青海省海南州共和县", gaz)] == ["630000", "632500", "632521"]

@@ -419,7 +419,7 @@ class _Locals:
             if e == start and region.level == "town":
                 return region
         if name.endswith(self.ctx.zone_suffixes):  # 君山片区 in a report of 平潭综合实验区: a part of the zone
-            for region, _ in self.scopes(start, "town"):
+            for region in [r for r, _ in self.scopes(start, "town")] + self.wide_scopes():
                 if region in self.gaz.zones:
                     return region
         if enumerated:
@@ -464,7 +464,8 @@ class _Locals:
         if (parent is None and not zone_part) or not self.plain_stem(stem):
             return None
         if parent is None:  # a zone's part: 沈阳片区 lies in 沈阳市; 君山片区 with no zone named stays unplaced
-            parent = next((f.region for f in self.gaz.forms(stem) if f.region.level in ("city", "county")), None)
+            parent = next((f.region for f in self.gaz.forms(stem) if f.region.level in ("city", "county")
+                           and f.region.chain()[-1].code in self.provinces), None)
         if level == "town" and parent is not None and parent.level == "town":
             return None
         region = Region(name=name, level=level, code=None, parent=parent)
