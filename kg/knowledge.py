@@ -1,6 +1,7 @@
 """The knowledge base: everything the cleaners and extractors know, loaded once and passed explicitly.
 
-Words and rules live in files, not in Python: the gazetteer (kg/data/gazetteer.tsv), the unit table
+Words and rules live in files, not in Python: the gazetteer (kg/data/gazetteer.tsv), the register of towns
+and villages (kg/data/register.bin, memory-mapped: opening it reads nothing up front), the unit table
 (kg/data/units.tsv), the programme scheme (ontology/programs.ttl) and the word lists of every stage
 (kg/data/*.tsv in the `kind<TAB>word,word,…` format, read by the one loader `Lexicon`).  Extraction
 components receive a `KnowledgeBase`; none of them loads anything on its own, so a build can run with
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kg.gazetteer import Gazetteer
     from kg.programmes import ProgrammeScheme
+    from kg.register import Register
     from kg.units import UnitTable
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -101,6 +103,7 @@ class KnowledgeBase:
     units: UnitTable
     programmes: ProgrammeScheme
     lexicon: Lexicon
+    register: Register | None = None  # towns and villages with their county (None: towns need strong evidence)
     sources: tuple[Path, ...] = field(default=(), compare=False)  # the files it was read from
 
     @classmethod
@@ -109,6 +112,7 @@ class KnowledgeBase:
         from kg.gazetteer import Gazetteer
         from kg.programmes import ProgrammeScheme
         from kg.rdf import resource_dir
+        from kg.register import REGISTER_NAME, Register
         from kg.units import UnitTable
 
         ontology = ontology or resource_dir("ontology")
@@ -117,8 +121,10 @@ class KnowledgeBase:
             gazetteer=Gazetteer.from_files(data, lexicon),
             units=UnitTable.parse((data / "units.tsv").read_text(encoding="utf-8")),
             programmes=ProgrammeScheme.from_turtle(ontology / "programs.ttl",
-                                                   generic_tails=lexicon["programme_words"]["generic_tails"]),
+                                                   generic_tails=lexicon["programme_words"]["generic_tails"],
+                                                   heads=lexicon["programme_words"]["suffixes"]),
             lexicon=lexicon,
+            register=Register(data / REGISTER_NAME) if (data / REGISTER_NAME).is_file() else None,
             sources=(data, ontology),
         )
 

@@ -109,6 +109,8 @@ def region_blocks(region: Region) -> Iterator[str]:
                  (SKOS.nt.prefLabel, _zh(node.name)), (KGO.nt.level, literal(node.level))]
         if node.code:
             pairs += [(KGO.nt.adminCode, literal(node.code)), (WDT.nt.P442, literal(node.code))]
+        if node.iso:  # a foreign country: its ISO 3166-1 alpha-2 code (Wikidata P297)
+            pairs.append((WDT.nt.P297, literal(node.iso)))
         if node.parent is not None:
             pairs.append((KGO.nt.partOf, region_ref(node.parent)))
         yield _block(region_ref(node), pairs)
