@@ -11,6 +11,7 @@ arguments bind query variables to typed RDF terms (never spliced into the text).
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,17 +30,19 @@ if TYPE_CHECKING:
 class Graph:
     """A read-only view of a store; safe to keep open while `kg build` writes it."""
 
-    def __init__(self, store: KGStore) -> None:
+    def __init__(self, store: KGStore, allow_service: bool = False) -> None:
         self._store = store
+        self.allow_service = allow_service
 
     @property
     def store(self) -> KGStore:
         return self._store
 
     def query(self, query: str, **bindings: Any) -> list[dict[str, Any]]:
-        """Rows as dicts of plain Python values (str; int/float/bool for such literals; None when unbound).
-        ASK gives [{"result": bool}]; CONSTRUCT gives subject/predicate/object rows."""
-        result = run(self._store, query, bindings)
+        """Rows as dicts of plain Python values (str; int/float/bool/Decimal for such literals; None when
+        unbound).  ASK gives [{"result": bool}]; CONSTRUCT and DESCRIBE give subject/predicate/object rows.
+        A query that calls SERVICE is refused (kg.guard) unless the store was opened with allow_service."""
+        result = run(self._store, query, bindings, allow_service=self.allow_service)
         if isinstance(result, QueryBoolean):
             return [{"result": bool(result)}]
         if isinstance(result, QueryTriples):
@@ -54,11 +57,17 @@ class Graph:
             import pandas
         except ImportError as exc:
             raise ImportError("Graph.dataframe needs pandas: pip install pandas (or 'kg[pandas]')") from exc
-        result = run(self._store, query, bindings)
+        result = run(self._store, query, bindings, allow_service=self.allow_service)
         if isinstance(result, QueryBoolean | QueryTriples):
             return pandas.DataFrame(self.query(query, **bindings))
         names = [v.value for v in result.variables]
-        return pandas.DataFrame([[_python(s[n]) for n in names] for s in result], columns=names)
+        rows = [[s[n] for n in names] for s in result]
+        frame = pandas.DataFrame([[_python(term) for term in row] for row in rows], columns=names)
+        for i, name in enumerate(names):  # decimal columns (an observation's value) as numbers
+            kinds = {getattr(getattr(row[i], "datatype", None), "value", None) for row in rows} - {None}
+            if kinds == {_XSD + "decimal"}:
+                frame[name] = pandas.to_numeric(frame[name].map(lambda v: None if v is None else float(v)))
+        return frame
 
     def close(self) -> None:
         if self._store is not None:
@@ -80,16 +89,21 @@ _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeI
 
 
 def _python(term: Any) -> Any:
-    """Integers, doubles and booleans become Python numbers; decimals stay exact text (for Decimal)."""
+    """Integers, doubles and booleans become Python numbers, decimals exact `decimal.Decimal`s."""
     if term is None:
         return None
     datatype = getattr(term, "datatype", None)
     if datatype is not None:
         kind = datatype.value
-        if kind in _INTEGERS:
-            return int(term.value)
-        if kind in (_XSD + "double", _XSD + "float"):
-            return float(term.value)
+        try:
+            if kind in _INTEGERS:
+                return int(term.value)
+            if kind in (_XSD + "double", _XSD + "float"):
+                return float(term.value)
+            if kind == _XSD + "decimal":
+                return Decimal(term.value)
+        except (ValueError, InvalidOperation):
+            return term.value  # an ill-typed literal ("abc"^^xsd:integer) stays text
         if kind == _XSD + "boolean":
             return term.value in ("true", "1")
     return term.value
@@ -109,6 +123,6 @@ def extract_text(text: str, *, title: str | None = None, publisher: str | None =
     return default_pipeline(kb)(normalise(SourceText(file=file, text=text, metadata=meta), kb))
 
 
-def open(store: Path | str = DEFAULT_STORE) -> Graph:  # noqa: A001 - the API is kg.open(...)
-    """Open a store read-only."""
-    return Graph(KGStore.open(store, read_only=True))
+def open(store: Path | str = DEFAULT_STORE, *, allow_service: bool = False) -> Graph:  # noqa: A001 - kg.open(...)
+    """Open a store read-only.  `allow_service=True` lets queries call SERVICE (fetch other endpoints)."""
+    return Graph(KGStore.open(store, read_only=True), allow_service)

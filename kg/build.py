@@ -32,6 +32,7 @@ from pyoxigraph import RdfFormat, serialize
 from kg.links import link_programmes
 from kg.model import ReadFailure, SourceText
 from kg.pool import DocBudget, pool_map, run_with_budget, timeout_reason
+from kg.prune import remove_documents
 from kg.read import ReadOptions, iter_files, read_one
 from kg.store import KGStore
 
@@ -394,6 +395,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                 files[where] = [st.st_size, st.st_mtime_ns, keys]
 
     writer = _Writer(store, batch_bytes)
+    replaced = False
     try:
         for result in mapper(process_source, todo()):
             if progress:
@@ -404,6 +406,7 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                     failed[result.key] = [digests[result.key], result.reason]
                 continue
             replace = result.key in stored or result.key in done or store.has_graph(result.graph)
+            replaced = replaced or replace
             writer.put(result, replace=replace)
             done.add(result.key)
             summary.changed += 1
@@ -412,11 +415,10 @@ def build(paths: list[Path], store: KGStore, *, prune: bool = False, jobs: int |
                 on_document(result)
     finally:
         writer.close()
-    if prune:
-        for key, doc in stored.items():
-            if key not in seen:
-                store.remove_graph(doc.graph)
-                summary.removed += 1
+    gone = [doc.graph for key, doc in stored.items() if key not in seen] if prune else []
+    if gone or replaced:  # also drops what only the old versions of replaced documents used
+        remove_documents(store, gone)
+        summary.removed = len(gone)
     if wrote or summary.changed or summary.removed or not trusted or "links" not in old_state:
         state["links"] = link_programmes(store, old_state.get("links") if trusted else None)
     else:

@@ -113,6 +113,7 @@ class Score:
     indicator_ok: int = 0
     concept_n: int = 0  # found facts whose key label names a scheme concept
     concept_ok: int = 0
+    missing: bool = False  # the document is not in the store
 
     @property
     def recall(self) -> float:
@@ -200,25 +201,46 @@ def score_document(gold: dict, observations: list[dict[str, str | None]], kb: Kn
 
 
 def evaluate(store: KGStore, gold_dir: Path) -> list[Score]:
+    """One score per answer key (a *.json file) in `gold_dir`; documents missing from the store are
+    scored with `missing` set, so the report names them instead of counting them as found nothing."""
     by_file: dict[str, list[dict[str, str | None]]] = {}
     for row in store.rows(EVAL_QUERY):
         by_file.setdefault(row["file"] or "", []).append(row)
+    stored = set(store.documents())
     kb = KnowledgeBase.shipped()
     scores = []
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        scores.append(score_document(gold, by_file.get(gold["file"], []), kb))
+        key = _stored_key(gold["file"], stored)
+        score = score_document(gold, by_file.get(key, []) if key else [], kb)
+        score.missing = key is None
+        scores.append(score)
     return scores
 
 
+def _stored_key(file: str, stored: set[str]) -> str | None:
+    """The store's key for an answer key's file: the same name, or the one stored document of that name
+    in a sub-folder (a store built from a parent folder keys documents by their path below it)."""
+    if file in stored:
+        return file
+    below = [k for k in stored if k.rsplit("/", 1)[-1] == file]
+    return below[0] if len(below) == 1 else None
+
+
 def report(scores: list[Score]) -> str:
-    total = Score("TOTAL")
+    """A table of the scored documents and their total; answer keys whose document is not in the store
+    are listed after it, outside the total."""
+    present = [s for s in scores if not s.missing]
+    missing = [s for s in scores if s.missing]
+    total = Score("TOTAL" if not missing else f"TOTAL ({len(present)} of {len(scores)} documents)")
     lines = [f"{'file':<34} {'gold':>5} {'found':>5} {'extr':>5} {'recall':>7} {'precision':>9} {'region':>7} "
              f"{'period':>7} {'indicator':>9} {'concept':>7} {'n':>4}"]
-    for s in scores:
+    for s in present:
         total.add(s)
         lines.append(_line(s))
     lines.append(_line(total))
+    if missing:
+        lines.append(f"not in the store, not scored ({len(missing)}): " + ", ".join(s.file for s in missing))
     return "\n".join(lines)
 
 

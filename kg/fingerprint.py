@@ -18,9 +18,10 @@ from pathlib import Path
 # modules of the kg package a document passes through from SourceText to N-Quads (relative paths)
 EXTRACTION_MODULES = (
     "chrome.py", "extract/__init__.py", "extract/attribution.py", "extract/component.py", "extract/numbers.py",
-    "extract/indicators.py", "extract/observations.py", "extract/periods.py", "extract/pipeline.py", "extract/programmes.py",
-    "extract/regions.py", "extract/structure.py", "gazetteer.py", "indicators.py", "knowledge.py", "markup.py",
-    "matcher.py", "model.py", "normalize.py", "programmes.py", "rdf.py", "segment.py", "units.py", "vocab.py",
+    "extract/indicators.py", "extract/observations.py", "extract/periods.py", "extract/pipeline.py",
+    "extract/programmes.py", "extract/regions.py", "extract/structure.py", "gazetteer.py", "indicators.py",
+    "knowledge.py", "markup.py", "matcher.py", "model.py", "normalize.py", "programmes.py", "rdf.py", "register.py",
+    "segment.py", "units.py", "vocab.py",
     # the programme links written at the end of a build (kg.links) are part of the graph too
     "links.py", "extract/programme_links.py",
 )

@@ -1,8 +1,9 @@
 """The knowledge base: everything the cleaners and extractors know, loaded once and passed explicitly.
 
-Words and rules live in files, not in Python: the gazetteer (kg/data/gazetteer.tsv), the unit table
-(kg/data/units.tsv), the programme scheme (ontology/programs.ttl), the indicator scheme (ontology/indicators.ttl), a word
-segmenter whose user dictionary holds the labels of both schemes, and the word lists of every stage
+Words and rules live in files, not in Python: the gazetteer (kg/data/gazetteer.tsv), the register of towns
+and villages (kg/data/register.bin, memory-mapped: opening it reads nothing up front), the unit table
+(kg/data/units.tsv), the programme scheme (ontology/programs.ttl), the indicator scheme (ontology/indicators.ttl),
+a word segmenter whose user dictionary holds the labels of both schemes, and the word lists of every stage
 (kg/data/*.tsv in the `kind<TAB>word,word,…` format, read by the one loader `Lexicon`).  Extraction
 components receive a `KnowledgeBase`; none of them loads anything on its own, so a build can run with
 another gazetteer or word list, and a test can hand in a small one.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from kg.gazetteer import Gazetteer
     from kg.indicators import IndicatorScheme
     from kg.programmes import ProgrammeScheme
+    from kg.register import Register
     from kg.segment import Segmenter
     from kg.units import UnitTable
 
@@ -122,6 +124,7 @@ class KnowledgeBase:
     lexicon: Lexicon
     indicators: IndicatorScheme
     segmenter: Segmenter  # tags the clause before a figure; its user dictionary: scheme labels, indicator nouns
+    register: Register | None = None  # towns and villages with their county (None: towns need strong evidence)
     sources: tuple[Path, ...] = field(default=(), compare=False)  # the files it was read from
 
     @classmethod
@@ -131,13 +134,15 @@ class KnowledgeBase:
         from kg.indicators import IndicatorScheme
         from kg.programmes import ProgrammeScheme
         from kg.rdf import resource_dir
+        from kg.register import REGISTER_NAME, Register
         from kg.segment import Segmenter
         from kg.units import UnitTable
 
         ontology = ontology or resource_dir("ontology")
         lexicon = Lexicon.load(data)
         programmes = ProgrammeScheme.from_turtle(ontology / "programs.ttl",
-                                                 generic_tails=lexicon["programme_words"]["generic_tails"])
+                                                 generic_tails=lexicon["programme_words"]["generic_tails"],
+                                                 heads=lexicon["programme_words"]["suffixes"])
         indicators = IndicatorScheme.from_turtle(ontology / "indicators.ttl", lexicon)
         return cls(
             gazetteer=Gazetteer.from_files(data, lexicon),
@@ -146,6 +151,7 @@ class KnowledgeBase:
             lexicon=lexicon,
             indicators=indicators,
             segmenter=Segmenter(user_words(indicators, programmes, lexicon)),
+            register=Register(data / REGISTER_NAME) if (data / REGISTER_NAME).is_file() else None,
             sources=(data, ontology),
         )
 

@@ -247,23 +247,28 @@ class DocStructure:
 # --- extraction results -------------------------------------------------------------------------
 
 
-LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
+LEVEL_RANK = {"country": 0, "foreign": 0, "province": 1, "city": 2, "county": 3, "town": 4, "village": 5}
 
 
 @dataclass(frozen=True)
 class Region:
-    """An administrative division (GB/T 2260) or a town / village attached to its county."""
+    """An administrative division (GB/T 2260), a town / village attached to its county, or a country other
+    than China (level "foreign", with its ISO 3166-1 alpha-2 code; no parent)."""
 
     name: str  # full official name, Simplified: 麦积区
-    level: str  # country | province | city | county | town | village
+    level: str  # country | foreign | province | city | county | town | village
     code: str | None = None  # 6-digit GB/T 2260 code; None for towns and villages
     parent: Region | None = None
+    iso: str | None = None  # ISO 3166-1 alpha-2 code of a foreign country (US, JP); None for China and its parts
 
     @property
     def key(self) -> str:
-        """What the region's IRI is minted from: its code, or the parent's key plus the name."""
+        """What the region's IRI is minted from: its code, country/<ISO code> for a foreign country, or the
+        parent's key plus the name."""
         if self.code:
             return self.code
+        if self.iso:
+            return f"country/{self.iso}"
         if self.level == "country":
             return "CN"
         return f"{self.parent.key if self.parent else 'x'}/{self.name}"
@@ -316,6 +321,7 @@ class Observation:
     period: str | None  # YYYY, YYYY-MM or YYYY-MM-DD
     evidence: Evidence
     measure_index: int | None = None  # index of the Measure whose text holds it, if any
+    status: str = "actual"  # actual | target | forecast, as attribution decides
     kind: str = "level"  # figure kind: level | change | share | per-capita | cumulative (kg.extract.indicators)
     concept: str | None = None  # IRI of the indicator-scheme concept the label names (kg.extract.indicators)
     concept_label: str | None = None  # that concept's prefLabel

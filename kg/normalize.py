@@ -288,8 +288,17 @@ def _publisher(meta: dict[str, str], words: WordLists) -> str | None:
     return parts[-1] if parts else None
 
 
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def _compact_date(value: str | None) -> str | None:
+    """A date written as YYYYMMDD (20230213) in a title, file name or URL."""
+    m = _COMPACT_DATE.search(value or "")
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
 def _title(kept: list[str], header_at: int | None, meta: dict[str, str], words: WordLists) -> str | None:
-    explicit = _pick(meta, words["title"]) or meta.get("html_title")
+    explicit = _pick(meta, words["title"]) or meta.get("html_title") or meta.get("md_heading")
     if explicit:
         noise = re.compile(rf"^\s*\[(?:{'|'.join(map(re.escape, words['title_noise']))})\]\s*")
         return noise.sub("", explicit).strip() or None
@@ -314,7 +323,12 @@ def normalise(source: SourceText, kb: KnowledgeBase) -> Document:
     stage = stage.apply(_front_matter(stage.text, meta, notes))
     marked: list[tuple[int, int, int]] = []
     before_markup = stage.map
+    marked_text = stage.text
     stage = stage.apply(_markup_edits(stage.text, meta, marked))
+    top = next((marked_text[s:e].strip() for s, e, level in sorted(marked, key=lambda m: (m[2], m[0])) if level == 1),
+               None)
+    if top and "md_heading" not in meta:
+        meta["md_heading"] = top  # the page's own first heading: its title when nothing else names one
     headings = tuple(sorted(_source_range(before_markup, start, end) + (level,) for start, end, level in marked))
     stage = stage.apply(_ruby_edits(stage.text))
     t2s = _t2s_edits(stage.text, simplify)
@@ -330,6 +344,8 @@ def normalise(source: SourceText, kb: KnowledgeBase) -> Document:
     publisher = _publisher(meta, fields)
     date = iso_date(_pick(meta, fields["date"]))
     url = _pick(meta, fields["url"])
+    if date is None:  # a bulletin dates itself in its heading, its file name or its URL: 《新闻联播》 (20230213)
+        date = next(filter(None, (_compact_date(v) for v in (title, source.file, url))), None)
     extra = {k: v for k, v in meta.items() if isinstance(v, str) and len(v) <= 500}
     if notes:
         extra["notes"] = "; ".join(notes)

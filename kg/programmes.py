@@ -30,18 +30,21 @@ PROGRAMME_BASE = vocab.mint("program", "")
 
 # Minimum rapidfuzz `fuzz.ratio` (normalised Indel similarity, 0–100) for two programme names to be one
 # programme when the alias table does not know them.  Measured by scripts/measure_programme_threshold.py
-# on the scheme (194 concepts; positives: altLabel ↔ prefLabel of one concept, 446 pairs; negatives:
-# labels of distinct concepts, 203,488 pairs of which 29,306 near-miss), near-miss guard on:
+# on the scheme (196 concepts; positives: altLabel ↔ prefLabel of one concept plus variants seen in the
+# corpus, 447 pairs; negatives: labels of distinct concepts plus the false merges seen in the corpus graph
+# (专精特新 / 专精特新贷, 一区两体系 / 一区两园, 人工智能+行动 / 人工智能+文化行动 …), 202,240 pairs of which
+# 28,850 near-miss), near-miss guard on:
 #   threshold  precision  recall  false merges (near-miss)
-#     75        0.802     0.545     60 (43)
-#     80        0.845     0.475     39 (28)
-#     85        0.922     0.211      8  (4)
-#     90        0.923     0.054      2  (2)
+#     75        0.752     0.360     53 (36)
+#     80        0.802     0.318     35 (24)
+#     85        0.897     0.157      8  (4)
+#     90        0.926     0.056      2  (2)
 # Precision is what matters: a false merge silently joins two programmes in every region, a missed merge
 # only leaves a variant unlinked (and the alias table already knows the common variants).  85 is the knee:
-# 80 → 85 cuts false merges five-fold, 85 → 90 loses three quarters of the recall for 6 fewer.  The false
+# 80 → 85 cuts false merges four-fold, 85 → 90 loses two thirds of the recall for 6 fewer.  The false
 # merges left are "name + qualifier" (省级乡村振兴重点帮扶县 ~ 乡村振兴重点帮扶县), which the scheme lists
-# explicitly, so the alias table wins before similarity is asked.
+# explicitly, so the alias table wins before similarity is asked, and a region's run of a programme
+# (浙川东西部协作帮扶 ~ 东西部协作帮扶), which kg.extract.programme_links makes a narrower concept instead.
 SIMILARITY_THRESHOLD = 85.0
 
 # Characters that never change which programme a name denotes.
@@ -112,11 +115,13 @@ def numerals(name: str) -> tuple[str, ...]:
     return tuple(_number(run) for run in _NUMERALS.findall(name))
 
 
-def near_miss(a: str, b: str) -> bool:
+def near_miss(a: str, b: str, heads: tuple[str, ...] = ()) -> bool:
     """True when two normalised names are distinct programmes however similar they look.
 
     Rule (tested in tests/test_programmes.py): their numbers differ (四化 / 五化, 两个70% / 两个80%,
-    but 5年过渡期 = 五年过渡期), or both are short (≤ SHORT_NAME characters), of the same length
+    but 5年过渡期 = 五年过渡期); or a short name and another differ only in their end (专精特新 / 专精特新贷,
+    一区两体系 / 一区两园) or by a word inserted into the short one (人工智能+行动 / 人工智能+文化行动); or both
+    are short (≤ SHORT_NAME characters), of the same length
     and differ by one substituted Han character (六必访 / 六必查, 四个不摘 / 四个不准, 一户一策 / 一县一策,
     乡村振兴示范村 / 乡村振兴示范县, 津甘东西部协作 / 鲁甘东西部协作).  In a
     short name one character is the whole difference; in longer names a substituted character is usually a
@@ -126,15 +131,46 @@ def near_miss(a: str, b: str) -> bool:
         return False
     if numerals(a) != numerals(b):
         return True
+    if _other_head(a, b) or _inserted_word(a, b, heads):
+        return True
     if len(a) != len(b) or len(a) > SHORT_NAME:
         return False
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(diffs) == 1 and bool(_HAN.match(diffs[0][0]) and _HAN.match(diffs[0][1]))
 
 
-def similarity(a: str, b: str) -> float:
+def _other_head(a: str, b: str) -> bool:
+    """Two short names that share their start and differ only in the one or two characters that end them:
+    another head noun, another thing (专精特新 / 专精特新贷, 一区两体系 / 一区两园, 乡村建设 / 乡村建设行动).
+    Callers compare names without their generic tails (工作, 建设 …), which change nothing."""
+    if min(len(a), len(b)) > SHORT_NAME:
+        return False
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    tails = a[n:] + b[n:]
+    return n >= 2 and bool(tails) and max(len(a), len(b)) - n <= 2 and all(_HAN.match(c) for c in tails)
+
+
+def _inserted_word(a: str, b: str, heads: tuple[str, ...]) -> bool:
+    """One name is the other with a word of two or more Han characters inserted right before its programme
+    head, and the shorter is short: a qualifier that names another programme (人工智能+行动 / 人工智能+文化行动,
+    城市更新行动 / 城市更新示范行动).  Elsewhere an insertion is usually a synonym's (易地搬迁 / 易地扶贫搬迁,
+    涉企执法专项行动 / 涉企行政执法专项行动)."""
+    short, long_ = sorted((a, b), key=len)
+    extra = len(long_) - len(short)
+    if extra < 2 or len(short) > SHORT_NAME:
+        return False
+    for head in heads:
+        if short.endswith(head) and long_.endswith(head) and len(short) > len(head):
+            i = len(short) - len(head)
+            return long_[:i] == short[:i] and all(_HAN.match(c) for c in long_[i:i + extra])
+    return False
+
+
+def similarity(a: str, b: str, heads: tuple[str, ...] = ()) -> float:
     """Similarity of two normalised names, 0–100 (rapidfuzz ratio); 0 for near misses."""
-    if near_miss(a, b):
+    if near_miss(a, b, heads):
         return 0.0
     return float(fuzz.ratio(a, b))
 
@@ -175,6 +211,8 @@ class ProgrammeScheme:
     _keys: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # generic heads that add nothing to a programme's identity (防止返贫动态监测和帮扶机制 = …和帮扶)
     generic_tails: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # programme heads (行动, 工程 …): a word inserted right before one names another programme
+    heads: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # canonical() answers by name: the same candidate names recur in every document, and the fuzzy
     # search behind a miss was the costliest single step of extraction (9 % of the time)
     _canonical: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False, compare=False)
@@ -183,15 +221,16 @@ class ProgrammeScheme:
 
     @classmethod
     def from_turtle(cls, path: Path, threshold: float = SIMILARITY_THRESHOLD,
-                    generic_tails: tuple[str, ...] = ()) -> ProgrammeScheme:
+                    generic_tails: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> ProgrammeScheme:
         """Parse a SKOS Turtle file; concepts are those `skos:inScheme` the programme scheme."""
         quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
         return cls.from_triples(((q.subject.value, q.predicate.value, q.object) for q in quads), threshold,
-                                generic_tails)
+                                generic_tails, heads)
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple[str, str, object]],
-                     threshold: float = SIMILARITY_THRESHOLD, generic_tails: tuple[str, ...] = ()) -> ProgrammeScheme:
+                     threshold: float = SIMILARITY_THRESHOLD, generic_tails: tuple[str, ...] = (),
+                     heads: tuple[str, ...] = ()) -> ProgrammeScheme:
         in_scheme: dict[str, str] = {}
         pref: dict[str, str] = {}
         alts: dict[str, list[str]] = {}
@@ -227,7 +266,7 @@ class ProgrammeScheme:
                 if aliases.setdefault(key, s) != s:
                     raise ValueError(f"label {label!r} names two programmes: {aliases[key]} and {s}")
         return cls(MappingProxyType(concepts), MappingProxyType(aliases), frozenset(stop), threshold,
-                   tuple(aliases), generic_tails=tuple(generic_tails))
+                   tuple(aliases), generic_tails=tuple(generic_tails), heads=tuple(heads))
 
     # -- lookup -------------------------------------------------------------------------------------
 
@@ -271,7 +310,7 @@ class ProgrammeScheme:
         (only labels scoring at least `cutoff`, when given: much faster)."""
         key = self.strip_generic_tail(normalise_name(name))
         for label, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff):
-            if not near_miss(key, label):
+            if not near_miss(key, label, self.heads):
                 return label, float(score)
         return None
 

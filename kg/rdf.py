@@ -94,6 +94,7 @@ def programme_ref(label: str, concept: str | None) -> str:
 
 
 def period_literal(period: str) -> str:
+    """gYear, gYearMonth or date; an interval of years (2021/2025, ISO 8601) is a plain literal."""
     kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(period))
     return literal(period, _TYPED[kind]) if kind else literal(period)
 
@@ -110,16 +111,19 @@ def region_blocks(region: Region) -> Iterator[str]:
                  (SKOS.nt.prefLabel, _zh(node.name)), (KGO.nt.level, literal(node.level))]
         if node.code:
             pairs += [(KGO.nt.adminCode, literal(node.code)), (WDT.nt.P442, literal(node.code))]
+        if node.iso:  # a foreign country: its ISO 3166-1 alpha-2 code (Wikidata P297)
+            pairs.append((WDT.nt.P297, literal(node.iso)))
         if node.parent is not None:
             pairs.append((KGO.nt.partOf, region_ref(node.parent)))
         yield _block(region_ref(node), pairs)
 
 
-def programme_block(subject: str, label: str, discovered_by: str) -> str:
-    """A programme concept found in text (not in the scheme), described once in the vocabulary graph."""
+def programme_block(subject: str, label: str) -> str:
+    """A programme concept found in text (not in the scheme), described once in the vocabulary graph.
+    The rule that found it (kgo:discoveredBy) is said by the document (two documents may find the same
+    name by two rules), so the block is the same whichever document writes it."""
     return _block(subject, [(RDF.nt.type, KGO.nt.Programme), (RDF.nt.type, SKOS.nt.Concept),
-                            (SKOS.nt.prefLabel, _zh(label)), (SKOS.nt.inScheme, _PROGRAMME_SCHEME),
-                            (KGO.nt.discoveredBy, literal(discovered_by))])
+                            (SKOS.nt.prefLabel, _zh(label)), (SKOS.nt.inScheme, _PROGRAMME_SCHEME)])
 
 
 def unit_triples(unit: Unit) -> Iterator[tuple[NamedNode, NamedNode, NamedNode | Literal]]:
@@ -184,7 +188,8 @@ class _Writer:
         node = programme_ref(label, concept)
         if concept is None and node not in self.discovered:
             self.discovered.add(node)
-            self.vocabulary[programme_block(node, label, discovered_by)] = None
+            self.vocabulary[programme_block(node, label)] = None
+            self.add(node, KGO.nt.discoveredBy, literal(discovered_by))
             self.add(node, PROV.nt.wasDerivedFrom, self.document)
         return node
 
@@ -313,6 +318,7 @@ OBSERVATION = EntityMap("observation", KGO.nt.Observation, lambda ex: enumerate(
     Property(KGO.nt.quote, lambda o, w: (literal(o[1].evidence.quote),)),
     Property(KGO.nt.quoteStart, lambda o, w: (_int(o[1].evidence.start),)),
     Property(KGO.nt.inMeasure, lambda o, w: _in_measure(o[1], w)),
+    Property(KGO.nt.status, lambda o, w: (ref("status", o[1].status),)),
     # the indicator-scheme concept the label names (described in the ontology graph, ontology/indicators.ttl)
     Property(KGO.nt.concept, lambda o, w: _one(o[1].concept and f"<{o[1].concept}>")),
     Property(KGO.nt.figureKind, lambda o, w: (f"<{FIGURE_KIND_BASE}{o[1].kind}>",)),

@@ -9,6 +9,7 @@ one-line reason, and the build goes on with the others.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import io
 import json
 import os
@@ -84,6 +85,30 @@ CONTAINERS = frozenset({".csv", ".json", ".jsonl"})
 READABLE_SUFFIXES = frozenset(READERS)
 
 
+# Files in a walked folder that describe the folder rather than report anything (a corpus's README.md,
+# its SOURCES.tsv, a licence): skipped, and listed by `kg build`, so that --strict can pass on a real
+# folder.  A file named on the command line is always read.
+NOT_DOCUMENTS = ("readme*", "license*", "licence*", "copying*", "notice*", "changelog*", "sources*", "*.tsv")
+
+
+def is_document_name(name: str) -> bool:
+    """False for file names NOT_DOCUMENTS matches (case-insensitive)."""
+    lower = name.lower()
+    return not any(fnmatch.fnmatchcase(lower, pattern) for pattern in NOT_DOCUMENTS)
+
+
+def not_documents(paths: Iterable[Path]) -> list[str]:
+    """The files of walked folders that `iter_files` leaves out as no documents (NOT_DOCUMENTS)."""
+    out: list[str] = []
+    for root in paths:
+        if root.is_dir():
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out += sorted(Path(folder, n).relative_to(root).as_posix() for n in names
+                              if not n.startswith(".") and not is_document_name(n))
+    return out
+
+
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadFailure]:
     """Yield (path, name as shown) for every file under the given paths, folders recursed in sorted
     order (hidden files and folders skipped); a folder that cannot be listed is a ReadFailure."""
@@ -103,7 +128,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str] | ReadFailure
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in names:
                 path = Path(folder, name)
-                if not name.startswith(".") and path.is_file():
+                if not name.startswith(".") and is_document_name(name) and path.is_file():
                     found.append((path, path.relative_to(root).as_posix()))
         yield from errors
         yield from sorted(found, key=lambda item: item[0])

@@ -96,10 +96,16 @@ _SAFE_SEGMENT = re.compile(r"[A-Za-z0-9\-_.~\u4e00-\u9fff]*")
 
 
 def _segment(text: str) -> str:
-    """Percent-encode what an IRI path segment may not hold (spaces, '/', U+FFFD …)."""
-    if _SAFE_SEGMENT.fullmatch(text):
+    """Percent-encode what an IRI path segment may not hold (spaces, '/', U+FFFD …), and a trailing '.'.
+
+    A '.' is legal at the end of an IRI, and Oxigraph writes such an IRI in Turtle/TriG as a prefixed
+    name ending in an escaped dot (`kgid:indicator\\/同比增长8\\.`), which is valid Turtle but which rdflib
+    refuses to parse.  Written as %2E, rdflib and Oxigraph both read it (tests/test_exports_parse.py)."""
+    if _SAFE_SEGMENT.fullmatch(text) and not text.endswith("."):
         return text  # the common case: ASCII word characters and CJK ideographs
-    return "".join(c if _iri_char(c) else quote(c, safe="") for c in text)
+    head = text.rstrip(".")
+    dots = "%2E" * (len(text) - len(head))
+    return "".join(c if _iri_char(c) else quote(c, safe="") for c in head) + dots
 
 
 def digest(text: str, length: int = 16) -> str:

@@ -29,6 +29,17 @@ EXTRA_NEGATIVES: tuple[tuple[str, str], ...] = (
     ("一户一策", "一村一策"), ("一县一策", "一镇一策"), ("三区同建", "三区共建"), ("两个70%", "两个80%"),
     ("四化防止返贫监测体系", "五化防止返贫监测体系"), ("东西部劳务协作", "东西部产业协作"), ("1433", "1434"),
     ("三抓三促", "三抓三提"), ("五个确保", "五个聚焦"), ("六个聚焦", "六个确保"),
+    # false merges found in the corpus graph (issue 18): another end, a qualifier before the head, a region's
+    # own programme, a wider or narrower programme
+    ("专精特新", "专精特新贷"), ("一区两体系", "一区两园"), ("人工智能+行动", "人工智能+文化行动"),
+    ("城市更新行动", "城市更新示范行动"), ("东西部协作", "浙川东西部协作"), ("东西部协作", "粤黔东西部协作"),
+    ("四好农村路", "农村公路"), ("农村低保", "城乡低保"), ("农村危房改造", "危旧房改造"),
+)
+# Extra positives: variants written in the corpus that should merge (besides the scheme's own labels).
+EXTRA_POSITIVES: tuple[tuple[str, str], ...] = (
+    ("稳岗扩容提质行动", "就业稳岗扩容提质行动"), ("涉企执法专项行动", "涉企行政执法专项行动"),
+    ("资金项目质效双提行动", "资金、项目质效双提行动"), ("长期护理保险制度", "长期护理险制度"),
+    ("安全生产治本攻坚三年行动", "打好安全生产治本攻坚三年行动"),
 )
 
 
@@ -44,6 +55,7 @@ def pairs(scheme: ProgrammeScheme) -> tuple[list[tuple[str, str]], list[tuple[st
         names = {key(label) for label in concept.labels}
         labels[concept.id] = names
         positives.extend((alt, pref) for alt in sorted(names - {pref}))
+    positives.extend((key(a), key(b)) for a, b in EXTRA_POSITIVES)
     negatives: list[tuple[str, str]] = []
     close: set[tuple[str, str]] = set()
     for (_, a_names), (_, b_names) in itertools.combinations(labels.items(), 2):
@@ -55,21 +67,27 @@ def pairs(scheme: ProgrammeScheme) -> tuple[list[tuple[str, str]], list[tuple[st
                 if len(a) == len(b) or a in b or b in a:
                     close.add((a, b))
     for a, b in EXTRA_NEGATIVES:
-        negatives.append((a, b))
-        close.add((a, b))
+        negatives.append((key(a), key(b)))
+        close.add((key(a), key(b)))
     return positives, negatives, close
+
+
+HEADS: tuple[str, ...] = ()  # programme heads of kg/data/programme_words.tsv, set in main()
 
 
 def guarded(a: str, b: str) -> bool:
     """The rule that keeps similar names apart whatever their score (see kg.programmes.similarity)."""
-    return near_miss(a, b)
+    return near_miss(a, b, HEADS)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scheme", type=Path, default=scheme_path())
     args = parser.parse_args()
-    scheme = ProgrammeScheme.from_turtle(args.scheme, generic_tails=Lexicon.load()["programme_words"]["generic_tails"])
+    global HEADS
+    words = Lexicon.load()["programme_words"]
+    HEADS = words["suffixes"]
+    scheme = ProgrammeScheme.from_turtle(args.scheme, generic_tails=words["generic_tails"], heads=HEADS)
     positives, negatives, close = pairs(scheme)
     print(f"{len(scheme.concepts)} concepts, {len(positives)} positive pairs, {len(negatives)} negative pairs "
           f"({len(close)} near-miss)")

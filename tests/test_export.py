@@ -12,6 +12,7 @@ import pytest
 import rdflib
 from pyoxigraph import Dataset, RdfFormat, parse
 
+from kg.build import build
 from kg.export import ExportError, export, project
 from kg.store import KGStore
 
@@ -43,7 +44,8 @@ def test_turtle_is_the_union_of_all_graphs(store: KGStore, tmp_path: Path) -> No
     out = tmp_path / "seeds.ttl"
     export(store, "turtle", out)
     g = rdflib.Graph().parse(out, format="turtle")
-    assert len(g) == store.quad_count()  # no triple is in two graphs of the seeds store
+    distinct = {q.triple for q in store.store}  # a triple in two graphs (a rule two documents state) is one
+    assert len(g) == len(distinct) and len(distinct) <= store.quad_count()
     assert (rdflib.URIRef(MAIJI), rdflib.RDFS.label, rdflib.Literal("麦积区")) in g
     assert out.read_text(encoding="utf-8").startswith("@prefix")
 
@@ -148,3 +150,76 @@ def test_html_is_self_contained(store: KGStore, tmp_path: Path) -> None:
     assert "麦积区" in text
     assert "<script src" not in text and "http://cdn" not in text and "https://cdn" not in text
     assert "<link" not in text
+
+
+# ---------------------------------------------------------------- formats other tools read, safe writes
+def test_gexf_and_graphml_read_back_with_typed_values(store: KGStore, graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    """networkx reads both files back whole (every node and edge), GEXF's reserved `type` is not used for
+    the edge kind, and `value` is a number (double) while the stated text stays in `stated`."""
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        out = tmp_path / f"all.{fmt}"
+        export(store, fmt, out)
+        back = read(out)
+        assert back.number_of_nodes() == graph.number_of_nodes()
+        assert back.number_of_edges() == graph.number_of_edges()
+        kind = "relation" if fmt == "gexf" else "type"
+        observed = [d for *_, d in back.edges(data=True) if d.get(kind) == "observedIn"]
+        assert observed and all(isinstance(d["value"], float) for d in observed)
+        assert any(d["value"] == 5800.0 and d["stated"] == "5800亩" for d in observed)
+        text = out.read_text(encoding="utf-8")
+        if fmt == "gexf":
+            assert 'title="value" type="double"' in text and 'type="observedIn"' not in text
+            assert {d[kind] for *_, d in back.edges(data=True)} >= {"partOf", "mentionsRegion", "observedIn"}
+        else:
+            assert 'attr.name="value" attr.type="double"' in text
+
+
+def test_a_failed_export_leaves_the_file_alone(seeds_store_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kept.ttl"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    for args in (["--format", "trig", "--document", "nothing.txt"], ["--format", "graphml", "--region", "火星"]):
+        done = subprocess.run([*KG, "export", *args, "--store", str(seeds_store_path), "-o", str(out)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.ttl"]  # no temporary file left either
+    done = subprocess.run([*KG, "export", "--format", "turtle", "--store", str(seeds_store_path), "-o", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and out.read_text(encoding="utf-8").startswith("@prefix")
+
+
+def test_project_takes_what_kg_open_gives(seeds_store_path: Path) -> None:
+    import kg
+
+    with kg.open(seeds_store_path) as g:
+        assert MAIJI in project(g)
+
+
+def test_documents_inside_a_file_are_named_with_their_number(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    items = [{"title": f"第{n}条", "content": f"2023年，麦积区新建蔬菜大棚{n}0座，带动脱贫户{n}5户增收。"} for n in (1, 2)]
+    (source / "news.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    path = tmp_path / "store"
+    with KGStore.open(path) as writer:
+        build([source], writer, jobs=1)
+    with KGStore.open(path, read_only=True) as s:
+        with pytest.raises(ExportError, match=r"FILE#N"):
+            export(s, "nquads", tmp_path / "x.nq", document="news.txt")
+        export(s, "nquads", tmp_path / "one.nq", document="news.json#2")
+        export(s, "nquads", tmp_path / "both.nq", document="news.json")  # the file: all its documents
+        one = {q.graph_name for q in parse(path=tmp_path / "one.nq", format=RdfFormat.N_QUADS)}
+        both = {q.graph_name for q in parse(path=tmp_path / "both.nq", format=RdfFormat.N_QUADS)}
+        assert len(one) == 1 and len(both) == 2 and one < both
+        assert project(s, document="news.json").number_of_nodes() > project(s, document="news.json#1").number_of_nodes()
+
+
+def test_cli_formats_are_the_registry() -> None:
+    from kg.cli import parser
+    from kg.export import EXPORTERS
+
+    export_parser = parser()._subparsers._group_actions[0].choices["export"]  # type: ignore[union-attr]
+    choices = next(a.choices for a in export_parser._actions if a.dest == "format")
+    assert list(choices) == list(EXPORTERS)
+    done = subprocess.run([*KG, "export", "--format", "pdf"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and all(name in done.stderr for name in EXPORTERS)

@@ -21,7 +21,8 @@ DATA = f"""
 @prefix kgo: <https://w3id.org/kg-rural/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix ex: <{EX}> .
-ex:d1 a kgo:SourceDocument ; kgo:fileName "a.txt" .  ex:d2 a kgo:SourceDocument ; kgo:fileName "b.csv" ; kgo:part "2" .
+ex:d1 a kgo:SourceDocument ; kgo:fileName "a.txt" ; kgo:contentHash "h1" .
+ex:d2 a kgo:SourceDocument ; kgo:fileName "b.csv" ; kgo:part "2" ; kgo:contentHash "h2" .
 ex:r1 rdfs:label "麦积区" .  ex:r2 rdfs:label "安康市" .
 ex:s1 a kgo:Programme ; skos:prefLabel "乡村振兴"@zh , "rural revitalisation"@en ; skos:inScheme {SCHEME} .
 ex:p1 a kgo:Programme ; skos:prefLabel "两不愁、三保障"@zh ; kgo:discoveredBy "quoted" ; skos:inScheme {SCHEME} .

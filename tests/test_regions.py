@@ -32,8 +32,13 @@ def read(name: str) -> tuple[str, str]:
     return text, text.split("\n", 1)[0]
 
 
+def places(text: str, gaz: Gazetteer, **options: object) -> list:
+    """Place mentions with the shipped register of towns and villages, as the pipeline finds them."""
+    return find_regions(text, gaz, register=KnowledgeBase.shipped().register, **options)  # type: ignore[arg-type]
+
+
 def found(text: str, gaz: Gazetteer) -> dict[str, Region]:
-    return {m.region.name: m.region for m in find_regions(text, gaz)}
+    return {m.region.name: m.region for m in places(text, gaz)}
 
 
 def chain_codes(region: Region) -> list[str | None]:
@@ -100,7 +105,7 @@ def test_xiangxi_and_liangshan_short_forms(gaz: Gazetteer) -> None:
 
 def test_banner_short_form(gaz: Gazetteer) -> None:
     text, title = read("keyouqianqi.txt")
-    mentions = find_regions(text, gaz)
+    mentions = places(text, gaz)
     assert main_region(text, mentions, title).code == "152221"
     assert sum(m.region.code == "152221" for m in mentions) == 3  # 科右前旗 x3
 
@@ -114,27 +119,27 @@ def test_banner_short_form(gaz: Gazetteer) -> None:
 ])
 def test_ambiguous_names_resolved_from_context(gaz: Gazetteer, fixture: str, name: str, code: str) -> None:
     text, title = read(fixture)
-    mentions = find_regions(text, gaz)
+    mentions = places(text, gaz)
     assert {m.region.code for m in mentions if m.region.name == name} == {code}
     assert main_region(text, mentions, title).code == code
 
 
 def test_ordinary_words_are_not_places(gaz: Gazetteer) -> None:
     text, _ = read("negatives.txt")
-    assert find_regions(text, gaz) == []
+    assert places(text, gaz) == []
 
 
 @pytest.mark.parametrize("text", ["平安顺利、幸福安康", "双方加强合作", "提高平台能力", "合作市场", "全村、该村、贫困村",
                                   "推进乡镇和城乡发展", "深度贫困村", "以上城市"])
 def test_short_negatives(gaz: Gazetteer, text: str) -> None:
-    assert find_regions(text, gaz) == []
+    assert places(text, gaz) == []
 
 
 def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
     text = "安康市汉滨、紫阳、平利、白河4县区入选全国重点产茶县。幸福安康。"
-    codes = [m.region.code for m in find_regions(text, gaz)]
+    codes = [m.region.code for m in places(text, gaz)]
     assert codes == ["610900", "610902", "610924", "610926", "610929"]
-    mentions = find_regions("扶持武山县滩歌镇北山、黄山、郭地3村发展产业。", gaz)
+    mentions = places("扶持武山县滩歌镇北山、黄山、郭地3村发展产业。", gaz)
     names = {m.region.name: m.region for m in mentions}
     assert names["北山村"].parent == names["黄山村"].parent == names["滩歌镇"]
     assert "黄山市" not in names
@@ -142,12 +147,12 @@ def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
 
 def test_offsets_point_at_the_surface(gaz: Gazetteer) -> None:
     text, _ = read("qiandongnan.txt")
-    for m in find_regions(text, gaz):
+    for m in places(text, gaz):
         assert text[m.start:m.end] == m.surface
 
 
 def test_variant_character(gaz: Gazetteer) -> None:
-    assert [m.region.code for m in find_regions("来陜考察，陜西美丽乡村", gaz)] == ["610000"]
+    assert [m.region.code for m in places("来陜考察，陜西美丽乡村", gaz)] == ["610000"]
 
 
 # --- main and section regions ------------------------------------------------------------------------
@@ -155,7 +160,7 @@ def test_variant_character(gaz: Gazetteer) -> None:
 
 def test_main_region_from_publisher_and_body(gaz: Gazetteer) -> None:
     text = "全市二季度重点工作现场拉练侧记\n7月11日，巴中市现场拉练如期举行，走进通江县杨柏镇太平场村，新建大棚20座。"
-    mentions = find_regions(text, gaz)
+    mentions = places(text, gaz)
     assert main_region(text, mentions, "全市二季度重点工作", "掌上巴中").code == "511900"
     assert main_region(text, mentions).code == "511900"
     (figure,) = extract_text(text, title="全市二季度重点工作", publisher="掌上巴中").observations
@@ -202,17 +207,21 @@ def test_region_rollup_query() -> None:
     @prefix kgo: <{kgo}> . @prefix sdmx-dimension: <{dim}> .
     @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix : <http://example.org/> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
     :p a kgo:Region ; rdfs:label "甘肃省" ; kgo:level "province" ; kgo:adminCode "620000" .
     :c a kgo:Region ; rdfs:label "天水市" ; kgo:level "city" ; kgo:adminCode "620500" ; kgo:partOf :p .
     :m a kgo:Region ; rdfs:label "麦积区" ; kgo:level "county" ; kgo:adminCode "620503" ; kgo:partOf :c .
     :w a kgo:Region ; rdfs:label "武山县" ; kgo:level "county" ; kgo:adminCode "620524" ; kgo:partOf :c .
     :ind skos:prefLabel "脱贫户" . :hu skos:prefLabel "户" .
     :o1 a kgo:Observation ; kgo:indicator :ind ; kgo:value "16"^^xsd:decimal ; kgo:unit :hu ;
-        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" .
+        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :d .
     :o2 a kgo:Observation ; kgo:indicator :ind ; kgo:value "4"^^xsd:decimal ; kgo:unit :hu ;
-        sdmx-dimension:refArea :w ; sdmx-dimension:refPeriod "2022" .
+        sdmx-dimension:refArea :w ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :d .
     :o3 a kgo:Observation ; kgo:indicator :ind ; kgo:value "5"^^xsd:decimal ; kgo:unit :hu ;
-        sdmx-dimension:refArea :c ; sdmx-dimension:refPeriod "2022" .
+        sdmx-dimension:refArea :c ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :d .
+    :d a kgo:SourceDocument ; kgo:contentHash "h" .  # complete documents only (the hash is written last)
+    :o4 a kgo:Observation ; kgo:indicator :ind ; kgo:value "7"^^xsd:decimal ; kgo:unit :hu ;
+        sdmx-dimension:refArea :m ; sdmx-dimension:refPeriod "2022" ; prov:wasDerivedFrom :unfinished .
     """
     store = pyoxigraph.Store()
     store.load(ttl.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
@@ -224,3 +233,56 @@ def test_region_rollup_query() -> None:
     row = rows[0]
     assert (row["region"].value, row["unit"].value, row["period"].value) == ("天水市", "户", "2022")
     assert float(row["total"].value) == 25 and int(row["observations"].value) == 3
+
+
+# --- issue 18: towns and villages from the register, countries, names that are no places --------------
+
+
+def test_a_village_takes_its_parents_from_the_register(gaz: Gazetteer) -> None:
+    """十八洞村 is in 花垣县 wherever the text mentions it, not in the county named last."""
+    text = "新疆霍尔果斯市口岸通关顺畅。湖南湘西州十八洞村发展乡村旅游，游客不断。"
+    regions = found(text, gaz)
+    assert chain_codes(regions["十八洞村"]) == [None, None, "433124", "433100", "430000"]
+    assert regions["十八洞村"].parent.name == "双龙镇"
+
+
+def test_a_name_the_register_lacks_needs_strong_evidence(gaz: Gazetteer) -> None:
+    assert found("走进通江县杨柏镇太平场村，新建大棚。", gaz)["太平场村"].parent.name == "杨柏镇"
+    for text in ("着力解决农村改厕、垃圾围村等突出问题。", "落实领导联县、部门帮村、干部包户机制。",
+                 "某县深化强村富民，访企入村听取意见。", "建设高质量数据集和开源社区，推广居家社区养老。",
+                 "某地成为鱼米之乡，扎根社区五十年。"):
+        assert not [m for m in places(text, gaz) if m.region.level in ("town", "village")], text
+    # a verb before 村 is no name even right after a county: the stem's part of speech decides
+    assert "部门帮村" not in found("武山县部门帮村成效好。", gaz)
+
+
+def test_a_zone_part_belongs_to_the_zone_in_scope(gaz: Gazetteer) -> None:
+    zone = gaz.lookup("平潭综合实验区")[0]
+    mentions = places("君山片区下属某村分红。", gaz, scope=[zone])
+    assert [(m.region.name, m.region.parent) for m in mentions] == [("君山片区", zone)]
+
+
+def test_countries_abroad(gaz: Gazetteer) -> None:
+    mentions = places("美国加征关税；在东京举行；依法国家治理；朝鲜族群众；中非合作论坛。", gaz)
+    assert [(m.surface, m.region.level, m.region.iso) for m in mentions] == [("美国", "foreign", "US"),
+                                                                              ("东京", "foreign", "JP")]
+    assert mentions[0].region.key == "country/US" and mentions[0].region.parent is None
+    assert gaz.country("FR") is not None and gaz.country("CN") is None  # China's parts are divisions
+
+
+@pytest.mark.parametrize("text", ["话剧《右玉》演出百场。", "长白山景区游客增多。", "阿里千问等大模型。",
+                                  "北京时间今天下午。", "哈密瓜大棚丰收。", "上海电气投资风电。"])
+def test_names_that_are_no_places(gaz: Gazetteer, text: str) -> None:
+    titles = [(text.index("《"), text.index("》") + 1)] if "《" in text else []
+    assert places(text, gaz, protected=titles) == []
+
+
+def test_a_title_names_its_issuer(gaz: Gazetteer) -> None:
+    text = "依据《甘肃省防返贫工作指南》开展排查。"
+    titles = [(text.index("《"), text.index("》") + 1)]
+    assert [m.region.code for m in places(text, gaz, protected=titles)] == ["620000"]
+
+
+def test_a_province_short_form_is_the_province(gaz: Gazetteer) -> None:
+    assert [m.region.code for m in places("青海湖畔风光好。三月的海南，花开满城。", gaz)][-1] == "460000"
+    assert [m.region.code for m in places("青海省海南州共和县", gaz)] == ["630000", "632500", "632521"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.extract.component import component
 from kg.extract.periods import Cue, cue_finder, resolve_cues
@@ -41,12 +41,26 @@ from kg.model import (
 )
 
 SENTENCE_LOOKBACK = 300  # characters: no sentence or clause is longer
+VENUE_REACH = 4  # characters after a place where a venue verb (举行, 召开 …) makes it a venue
 
 
 def _within(region: Region, scope: Region | None) -> bool:
+    """Whether `region` lies in `scope` (the country holds every province and what lies in them)."""
     if scope is None:
         return True
-    return any(r.key == scope.key for r in region.chain())
+    chain = region.chain()
+    if scope.key == CHINA.key:
+        return chain[-1].level == "province" or chain[-1].key == CHINA.key
+    return any(r.key == scope.key for r in chain)
+
+
+def _partner_or_venue(text: str, mention: RegionMention, partner_before: frozenset[str],
+                      venue_verbs: tuple[str, ...]) -> bool:
+    """与天津市宝坻区 / 赴常州: a partner or destination; 在北京举行: a venue.  Neither is what a passage is about."""
+    if text[max(0, mention.start - 1):mention.start] in partner_before:
+        return True
+    after = text[mention.end:mention.end + VENUE_REACH]
+    return any(after.startswith(v) or after[1:].startswith(v) for v in venue_verbs)
 
 
 def _rank(region: Region) -> int:
@@ -62,9 +76,12 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
     else the place named most."""
     for label in (doc.meta.title, doc.meta.publisher):
         if label:
-            region = most_specific(places_in_label(label, mentions, kb.gazetteer))
+            region = most_specific(_label_places(label, mentions, kb))
             if region is not None:
                 return region
+    words = kb.lexicon["attribution_words"]
+    partner, venue = frozenset(words["partner_before"]), tuple(words["venue_after"])
+    mentions = [m for m in mentions if not _partner_or_venue(doc.text, m, partner, venue)]
     starts = [m.start for m in mentions]
     for para in structure.paragraphs:
         if para.end - para.start < 30:
@@ -76,6 +93,14 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
             return mentions[i].region
     counts = Counter(m.region for m in mentions)
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _label_places(label: str, mentions: Sequence[RegionMention], kb: KnowledgeBase) -> list[Region]:
+    """Places a title or publisher names, in order: divisions (and short forms the body uses too), then
+    the towns and zones it names itself (平潭综合实验区君山片区管理局 -> 平潭综合实验区, 君山片区)."""
+    found = places_in_label(label, mentions, kb.gazetteer)
+    own = [m.region for m in find_regions(label, kb.gazetteer) if m.region.code is None]
+    return found + [r for r in own if r not in found]
 
 
 def _publisher_region(doc: Document, kb: KnowledgeBase, main: Region | None) -> Region | None:
@@ -131,9 +156,11 @@ class _Scoper:
         self.text = doc.text
         self.structure = ex.structure
         self.main = ex.main_region
-        words = kb.lexicon["attribution_words"]
+        self.doc_date = doc.meta.date
+        self.words = words = kb.lexicon["attribution_words"]
         self.subject_lead = tuple(sorted(words["subject_lead"], key=len, reverse=True))
         self.partner_before = frozenset(words["partner_before"])
+        self.venue_verbs = tuple(words["venue_after"])
         self.list_join = frozenset(words["list_join"]) | {","}
         self.list_next = frozenset(words["list_next"])
         self.list_prev = frozenset(words["list_prev"])
@@ -175,17 +202,18 @@ class _Scoper:
         return (after in self.list_next or after == "") or (before in self.list_prev or before == "")
 
     def is_partner(self, mention: RegionMention) -> bool:
-        """与天津市宝坻区 / 赴常州 / 向东部: a partner or destination, not the place the paragraph is about."""
-        return self.text[max(0, mention.start - 1):mention.start] in self.partner_before
+        """与天津市宝坻区 / 赴常州 / 向东部: a partner or destination, not the place the paragraph is about;
+        在北京举行: the venue of a meeting is not its subject either."""
+        return _partner_or_venue(self.text, mention, self.partner_before, self.venue_verbs)
 
     # -- regions -------------------------------------------------------------------------------------
-    def heading_region(self, para: Block) -> Region | None:
+    def heading_region(self, para: Block, home: Region | None) -> Region | None:
         """A short line that is only a place name heads a section about it."""
         span = self.text[para.start:para.end]
         if len(span) > 16 or any(c in span for c in "。，,；;"):
             return None
         inside = self.mentions_in(para.start, para.end)
-        if inside and inside[0].start - para.start <= 1 and _within(inside[0].region, self.main):
+        if inside and inside[0].start - para.start <= 1 and _within(inside[0].region, home):
             return inside[0].region
         return None
 
@@ -195,14 +223,15 @@ class _Scoper:
                 return i
         return para.end
 
-    def paragraph_region(self, para: Block, section: Region | None) -> Region | None:
+    def paragraph_region(self, para: Block, scope: Region | None, home: Region | None) -> Region | None:
+        """The most specific place the paragraph's first sentence names inside its scope (or inside the
+        story's home region); places in lists, partners and breakdowns do not count."""
         end = self.first_sentence_end(para)
-        scope = section or self.main
         best: Region | None = None
         for m in self.mentions_in(para.start, end):
             if self.in_list(m) or self.is_partner(m) or self.text[m.end:m.end + 1].isdigit():
                 continue  # 昭觉县2.34亿元: a per-region breakdown, not what the paragraph is about
-            if not (_within(m.region, scope) or _within(m.region, self.main)):
+            if not (_within(m.region, scope) or _within(m.region, home)):
                 continue
             if best is None or _rank(m.region) > _rank(best):
                 best = m.region
@@ -225,6 +254,26 @@ class _Scoper:
                 break
             subject, at = m, m.end
         return subject
+
+    def listed_subjects(self, sentence_start: int, pos: int, scope: Region) -> tuple[Region, ...]:
+        """The places of an enumeration that opens the sentence before `pos` (通江县、南江县、平昌县建立…):
+        what the sentence says holds for each of them."""
+        mentions = self.mentions_in(sentence_start, pos)
+        at = sentence_start
+        for lead in self.subject_lead:
+            if self.text.startswith(lead, sentence_start):
+                at = sentence_start + len(lead)
+                break
+        listed: list[Region] = []
+        for m in mentions:
+            if m.start != at or m.start not in self.members:
+                break
+            listed.append(m.region)
+            at = m.end
+            while at < pos and self.text[at] in self.list_join:
+                at += 1
+        inside = [r for r in listed if _within(r, scope) or _within(scope, r)]
+        return tuple(dict.fromkeys(inside)) if len(inside) >= 2 else ()
 
     def finer_in_sentence(self, pos: int, sentence_start: int, region: Region) -> Region | None:
         """A town or village inside the current region that the figure's sentence names before it:
@@ -302,88 +351,293 @@ class _Scoper:
         return False
 
 
+# --- scopes of sections and stories --------------------------------------------------------------
+
+
+class _Sections:
+    """What each section's heading says of the time of what it holds: the year it names (一、2022年主要
+    工作开展情况), a five-year plan (“十四五”发展回顾), or that it plans (二、2023年工作计划: its figures are
+    targets, for the year it names, else the document's plan year)."""
+
+    def __init__(self, scoper: _Scoper, sections: Sequence[Block], plan_year: str | None) -> None:
+        words = scoper.words
+        plan_words, review_words = words["plan_heading"], words["review_heading"]
+        self.items: list[tuple[Block, str | None, bool]] = []  # (section, period, plans)
+        for section in sections:
+            title = section.title
+            cues = [c for c in resolve_cues(title, scoper.doc_date, scoper.doc_year, scoper.finder) if c.period]
+            plans = any(w in title for w in plan_words) and not any(w in title for w in review_words)
+            period = cues[0].period if cues else None
+            if period is None and plans and plan_year is not None:
+                period = plan_year
+            if period is not None and len(period) > 4 and "/" not in period:
+                period = period[:4]  # a heading's month or day is no frame for its figures
+            if period is not None or plans:
+                self.items.append((section, period, plans))
+        self._starts = [s.start for s, _, _ in self.items]
+
+    def at(self, pos: int) -> tuple[str | None, int, bool]:
+        """(period, where the section giving it starts, plans) of the innermost section holding `pos`
+        that names a period; plans when any section holding it plans."""
+        period, start, plans = None, -1, False
+        i = bisect.bisect_right(self._starts, pos) - 1
+        # sections nest: look at every earlier section that still holds pos, innermost (latest) first
+        for j in range(i, -1, -1):
+            section, p, pl = self.items[j]
+            if section.start <= pos < section.end:
+                if period is None and p is not None:
+                    period, start = p, section.start
+                plans = plans or pl
+        return period, start, plans
+
+
+def _title_years(title: str | None, scoper: _Scoper) -> tuple[str | None, str | None]:
+    """(review year, plan year) a title names: 2022年工作总结及2023年工作计划 -> (2022, 2023); one year
+    with no plan word reviews it (紫阳县2023年…工作总结)."""
+    if not title:
+        return None, None
+    words = scoper.words
+    cues = [c for c in resolve_cues(title, scoper.doc_date, scoper.doc_year, scoper.finder)
+            if c.period and len(c.period) == 4]
+    review = plan = None
+    for n, cue in enumerate(cues):
+        after = title[cue.end:cues[n + 1].start if n + 1 < len(cues) else len(title)]
+        if any(w in after for w in words["plan_heading"]) and not any(w in after for w in words["review_heading"]):
+            plan = plan or cue.period
+        else:
+            review = review or cue.period
+    if review is None and plan is None:
+        return None, None
+    if plan is None and review is not None and len({c.period for c in cues}) > 1:
+        return None, None  # several years, none of them planned: the title frames nothing
+    if plan is None and review is not None:
+        plan = str(int(review) + 1)
+    return review, plan
+
+
+@dataclass(frozen=True)
+class _Story:
+    """A story of a bulletin (or the whole document): its span, the region it is about, and the region
+    its paragraphs may name places inside (a bulletin's story may move anywhere in the country)."""
+
+    start: int
+    end: int
+    home: Region | None
+    scope: Region | None = None
+
+
+def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) -> list[_Story]:
+    """The document's stories with their home regions: for a bulletin, each story is about the place its
+    title names, else the place its opening paragraph names (the country when it ranges over three
+    provinces or more), else the country; a document of one story is about its home region."""
+    assert ex.structure is not None
+    stories = [b for b in ex.structure.stories if b.kind == "story"]
+    if not stories:
+        return [_Story(0, len(doc.text), ex.main_region, ex.main_region)]
+    out = [_Story(0, stories[0].start, ex.main_region, CHINA)]
+    for block in stories:
+        home = most_specific(_label_places(block.title, (), kb)) if block.title else None
+        if home is None:
+            mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
+            home = _dominant(mentions)
+        out.append(_Story(block.start, block.end, home or CHINA, CHINA))
+    return out
+
+
+DOMINANT = 2 / 3  # share of a story's place mentions a region must hold to be what the story is about
+
+
+def _dominant(mentions: Sequence[RegionMention]) -> Region | None:
+    """The most specific region that holds at least two thirds of the mentions (a story about 厦门 names
+    厦门 and its districts); None when the story ranges wider (then it is the country's)."""
+    chains = [m.region.chain()[::-1] for m in mentions]
+    best: Region | None = None
+    depth = 0
+    while chains:
+        counts = Counter(chain[depth].key for chain in chains if len(chain) > depth)
+        if not counts:
+            break
+        key, n = counts.most_common(1)[0]
+        if n < DOMINANT * len(chains):
+            break
+        best = next(chain[depth] for chain in chains if len(chain) > depth and chain[depth].key == key)
+        depth += 1
+    return best
+
+
 # --- the component --------------------------------------------------------------------------------------
 
 
-def _figures(ex: Extraction, scoper: _Scoper) -> tuple:
-    """Region and period of every figure, paragraph by paragraph (see the module docstring)."""
-    assert ex.structure is not None
-    structure = ex.structure
-    observations = list(ex.observations)
-    starts = [o.quantity.start for o in observations]
-    section_region: Region | None = None
-    frame: Cue | None = scoper.title_frame
-    main = scoper.main
-    for para in structure.paragraphs:
-        lo, hi = bisect.bisect_left(starts, para.start), bisect.bisect_left(starts, para.end)
-        heading = scoper.heading_region(para)
-        if heading is not None:
-            section_region, frame = heading, None
-            for i in range(lo, hi):
-                q = observations[i].quantity
-                cue = scoper.sentence_cue(q.start, structure.sentence_start(q.start, para.start))
-                observations[i] = replace(observations[i], region=heading, period=cue.period if cue else None)
-            continue
-        para_region = scoper.paragraph_region(para, section_region)
-        new_frame = scoper.frame_cue(para)
-        if new_frame is not None:
-            frame = new_frame
-        sentence_subject: tuple[int, Region] | None = None
-        for i in range(lo, hi):
-            q = observations[i].quantity
-            clause_start = structure.clause_start(q.start, para.start, SENTENCE_LOOKBACK)
-            sentence_start = structure.sentence_start(q.start, para.start, SENTENCE_LOOKBACK)
-            region = para_region or section_region or main or CHINA
-            subject = scoper.clause_subject(clause_start, q.start)
-            if subject is not None:
-                region = subject.region
-                sentence_subject = (sentence_start, subject.region)
-            elif sentence_subject is not None and sentence_subject[0] == sentence_start:
-                region = sentence_subject[1]  # 丹寨县实施…15个，销售农特产品2.3亿元: the subject carries on
-            else:
-                region = scoper.finer_in_sentence(q.start, sentence_start, region) or region
-            cue = scoper.sentence_cue(q.start, sentence_start)
-            if cue is not None and cue.within_frame and frame is not None and frame.period:
-                period = frame.period[:4]
-            else:
-                period = cue.period if cue else (frame.period if frame else None)
-            observations[i] = replace(observations[i], region=region, period=period)
-    return tuple(observations)
+@dataclass
+class _Point:
+    """A position to attribute: a figure, a programme mention, a measure or a cited document."""
+
+    pos: int
+    kind: str  # figure | programme | measure | policy
+    index: int
+    region: Region | None = None
+    period: str | None = None
+    status: str = "actual"
+    regions: tuple[Region, ...] = ()  # a programme run by every place of an enumeration
 
 
-def _measure_region(scoper: _Scoper, measure: Measure) -> Region | None:
-    """Most specific region named inside the measure that lies within the document's region."""
+class _Walk:
+    """Walks the document's stories and paragraphs once, attributing every point in them."""
+
+    def __init__(self, doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) -> None:
+        assert ex.structure is not None
+        self.doc, self.ex, self.scoper, self.structure = doc, ex, scoper, ex.structure
+        review, plan = _title_years(doc.meta.title, scoper)
+        self.title_frame = Cue(0, 0, review, True) if review else scoper.title_frame
+        self.sections = _Sections(scoper, list(ex.structure.sections), plan)
+        self.stories = _stories(doc, ex, scoper, kb)
+        words = scoper.words
+        self.whole = {w: level for w, level in words.pairs("whole_region").items()}
+        self.target = tuple(words["target"])
+        self.forecast = tuple(words["forecast"])
+
+    def run(self, points: list[_Point]) -> None:
+        points.sort(key=lambda p: p.pos)
+        starts = [p.pos for p in points]
+        scoper, structure = self.scoper, self.structure
+        for story in self.stories:
+            section_region: Region | None = None
+            frame: Cue | None = None
+            frame_end = len(self.doc.text)
+            for para in structure.paragraphs.within(story.start, story.end):
+                lo, hi = bisect.bisect_left(starts, para.start), bisect.bisect_left(starts, para.end)
+                if para.start >= frame_end:
+                    frame, frame_end = None, len(self.doc.text)  # a paragraph's frame ends with its section
+                heading = scoper.heading_region(para, story.home)
+                if heading is not None:
+                    section_region, frame = heading, None
+                    for p in points[lo:hi]:
+                        self._time(p, para, None)
+                        p.region = heading
+                    continue
+                para_region = scoper.paragraph_region(para, section_region or story.scope, story.scope)
+                new_frame = scoper.frame_cue(para)
+                if new_frame is not None:
+                    frame = new_frame
+                    frame_end = self._frame_end(para, story)
+                sentence_subject: tuple[int, Region] | None = None
+                home = story.home or CHINA
+                for p in points[lo:hi]:
+                    clause_start = structure.clause_start(p.pos, para.start, SENTENCE_LOOKBACK)
+                    sentence_start = structure.sentence_start(p.pos, para.start, SENTENCE_LOOKBACK)
+                    region = para_region or section_region or home
+                    whole = self._whole_region(clause_start, sentence_start, region)
+                    subject = scoper.clause_subject(clause_start, p.pos)
+                    opening = scoper.clause_subject(sentence_start, p.pos) if clause_start != sentence_start else None
+                    if subject is not None:
+                        region = subject.region
+                        sentence_subject = (sentence_start, subject.region)
+                    elif whole is not None:
+                        region = whole
+                    elif opening is not None:  # 在河北省石家庄市，农资储备达到18万吨: the sentence's opening place
+                        region = opening.region
+                    elif sentence_subject is not None and sentence_subject[0] == sentence_start:
+                        region = sentence_subject[1]  # 丹寨县实施…15个，销售农特产品2.3亿元: the subject carries on
+                    else:
+                        region = scoper.finer_in_sentence(p.pos, sentence_start, region) or region
+                    p.region = region
+                    if p.kind == "programme":
+                        p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
+                    self._time(p, para, frame, sentence_start)
+
+    def _frame_end(self, para: Block, story: _Story) -> int:
+        """Where a frame opened in `para` ends: with the innermost numbered or marked section holding it
+        (a short unpunctuated line heads too little to end a frame), else with the story."""
+        end = story.end
+        for section in self.structure.sections.within(story.start, para.start + 1):
+            if section.kind != "short" and section.start <= para.start < section.end:
+                end = min(end, section.end)
+        return end
+
+    def _whole_region(self, clause_start: int, sentence_start: int, region: Region) -> Region | None:
+        """全省 / 全县 … opening the clause or sentence: the region at that level around `region`."""
+        text = self.doc.text
+        for start in (clause_start, sentence_start):
+            for word, level in self.whole.items():
+                if text.startswith(word, start) or text.startswith(word, start + 1) and text[start] in "在对":
+                    if level == "country":
+                        return CHINA
+                    return next((r for r in region.chain() if r.level == level), None)
+        return None
+
+    def _time(self, p: _Point, para: Block, frame: Cue | None, sentence_start: int | None = None) -> None:
+        """Period and status of a point: the nearest cue before it in its sentence, else the paragraph's
+        frame, else its section's, else the title's; a target word before it in its sentence (or right
+        after it), a plan section or a year after the document's makes it a target."""
+        scoper = self.scoper
+        start = sentence_start if sentence_start is not None else para.start
+        cue = scoper.sentence_cue(p.pos, start)
+        section_period, section_start, plans = self.sections.at(p.pos)
+        title_period = self.title_frame.period if self.title_frame is not None else None
+        # the frame in force: the later-opened of a paragraph's (今年以来 …) and its section's heading
+        # (一、2022年主要工作…), else the title's
+        if frame is not None and frame.period and (section_period is None or frame.start > section_start):
+            framed: str | None = frame.period
+        else:
+            framed = section_period or title_period
+        if cue is not None and cue.within_frame and framed:
+            period = framed[:4]
+        elif cue is not None:
+            period = cue.period
+        else:
+            period = framed
+        p.period = period
+        before = self.doc.text[start:p.pos]
+        after = self.doc.text[p.pos:p.pos + 12]
+        if any(w in before for w in self.forecast):
+            p.status = "forecast"
+        elif any(w in before for w in self.target) or any(w in after[:8] for w in ("目标",)) or plans:
+            p.status = "target"
+        elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
+            p.status = "target"
+
+
+def _measure_region(scoper: _Scoper, measure: Measure, scope: Region | None) -> Region | None:
+    """The most specific region named inside the measure that lies within its scope, else the scope's."""
     best = None
-    main = scoper.main
     lo = bisect.bisect_left(scoper._all_starts, measure.start)
     hi = bisect.bisect_left(scoper._all_starts, measure.end)
     for m in scoper.all_mentions[lo:hi]:
-        if main is not None and all(r.key != main.key for r in m.region.chain()):
+        if scope is not None and all(r.key != scope.key for r in m.region.chain()):
             continue
         if best is None or len(m.region.chain()) > len(best.chain()):
             best = m.region
-    return best or main
+    return best or scope
 
 
 @component(requires=("doc_year", "structure", "regions", "main_region", "observations", "measures", "programmes",
                      "policy_documents"),
-           assigns=("observations.region", "observations.period", "measures.region", "programmes.region",
-                    "policy_documents.region"))
+           assigns=("observations.region", "observations.period", "observations.status", "measures.region",
+                    "measures.period", "programmes.region", "programmes.period", "policy_documents.region"))
 def attribute(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
-    """Component: a region and a period for every figure, programme mention, measure and cited document."""
+    """Component: a region and a period for every figure, programme mention, measure and cited
+    document, and a status for every figure (see the module docstring)."""
     scoper = _Scoper(doc, ex, kb)
-    observations = _figures(ex, scoper)
-    measures = tuple(replace(m, region=_measure_region(scoper, m)) for m in ex.measures)
-    measure_starts = [m.start for m in measures]
+    points = [_Point(o.quantity.start, "figure", i) for i, o in enumerate(ex.observations)]
+    points += [_Point(m.start, "programme", i) for i, m in enumerate(ex.programmes)]
+    points += [_Point(m.start, "measure", i) for i, m in enumerate(ex.measures)]
+    points += [_Point(p.start, "policy", i) for i, p in enumerate(ex.policy_documents)]
+    _Walk(doc, ex, scoper, kb).run(points)
+    by = {(p.kind, p.index): p for p in points}
+    home = ex.main_region or CHINA  # a document that names no place speaks for the country
 
-    def region_at(position: int) -> Region:
-        """The enclosing measure's region, else the document's (else the country)."""
-        i = bisect.bisect_right(measure_starts, position) - 1
-        if i >= 0 and position < measures[i].end and measures[i].region is not None:
-            return measures[i].region
-        return ex.main_region or CHINA  # a document that names no place speaks for the country
+    def at(kind: str, i: int) -> _Point:
+        return by.get((kind, i)) or _Point(0, kind, i, home)
 
-    programmes = tuple(replace(p, region=region_at(p.start)) for p in ex.programmes)
-    policies = tuple(replace(p, region=region_at(p.start)) for p in ex.policy_documents)
-    return replace(ex, observations=observations, measures=measures, programmes=programmes,
+    observations = tuple(replace(o, region=at("figure", i).region or home, period=at("figure", i).period,
+                                 status=at("figure", i).status) for i, o in enumerate(ex.observations))
+    measures = tuple(replace(m, region=_measure_region(scoper, m, at("measure", i).region),
+                             period=at("measure", i).period) for i, m in enumerate(ex.measures))
+    programmes = []
+    for i, m in enumerate(ex.programmes):
+        point = at("programme", i)
+        for region in point.regions or (point.region or home,):
+            programmes.append(replace(m, region=region, period=point.period))
+    policies = tuple(replace(p, region=at("policy", i).region or home) for i, p in enumerate(ex.policy_documents))
+    return replace(ex, observations=observations, measures=measures, programmes=tuple(programmes),
                    policy_documents=policies)

@@ -35,6 +35,7 @@ class CueFinder:
     def __init__(self, words: WordLists) -> None:
         self.relative = {w: int(v) for w, v in words.pairs("relative_year").items()}
         self.frame_opening = frozenset(words["frame_opening"])
+        self.plan_periods = words.pairs("plan_period")
         self.within = frozenset(words["within_frame"])
         self.forward_before = re.compile(_alternation(words["forward_before"]))
         self.forward_after = re.compile(_alternation(words["forward_after"]))
@@ -42,7 +43,7 @@ class CueFinder:
         m = r"(?P<m>1[0-2]|0?[1-9])"
         month_part = _alternation(words["month_part"])
         firsts = {w[0] for kind in ("as_of", "past_year", "now", "year_end") for w in words[kind]}
-        firsts |= {w[0] for w in self.relative} | set("123456789 \t")
+        firsts |= {w[0] for w in self.relative} | {w[0] for w in self.plan_periods} | set("123456789 \t“\"")
         # The lookahead lists every character a cue can start with: the same matches, found 5x faster,
         # because the alternation is not tried at positions where none of its branches can start.
         self.pattern = re.compile(
@@ -51,10 +52,11 @@ class CueFinder:
             r"(?:"
             rf"{y}\s*年\s*(?:{m}\s*月(?:份)?(?:{month_part})?|(?P<yend>底|末)|(?P<ysince>以来|来)"
             rf"|(?:{_alternation(words['year_part'])}))?"
+            rf"|[“\"]?(?P<plan>{_alternation(tuple(self.plan_periods))})[”\"]?(?P<planpart>{_alternation(words['plan_part'])})?"
             rf"|(?P<past>{_alternation(words['past_year'])})"
             rf"|(?P<rel>{_alternation(tuple(self.relative))})(?P<relsince>以来|来)?"
             rf"(?:(?P<rm>1[0-2]|0?[1-9])\s*月(?:份)?(?:{month_part})?|(?P<relend>底|末))?"
-            rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?:份)?(?P<mend>{month_part})"
+            rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?:份)?(?P<mend>{month_part})?"
             rf"|(?P<now>{_alternation(words['now'])})"
             rf"|(?P<yearend>{_alternation(words['year_end'])})"
             r")")
@@ -104,13 +106,16 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             late = doc_date is not None and int(doc_date[5:7]) > 6
             period, frame = f"{doc_year if late else doc_year - 1:04d}", True
         elif g["m2"]:
-            if doc_year is None:
-                continue
+            if doc_year is None or not (g["mend"] or g["asof"]):
+                continue  # a bare month (9月) is a cue only after a cut-off word: 截止9月份
             period = f"{doc_year:04d}-{int(g['m2']):02d}"
+        elif g["plan"]:
+            first, last = finder.plan_periods[g["plan"]].split("/")
+            part = g["planpart"] or ""
+            period = last if part.endswith("末") else f"{first}/{last}"  # 十四五末 is its last year
+            frame = part in ("以来", "时期", "期间", "规划期")
         elif g["now"]:
-            if not g["asof"]:
-                continue  # 目前 alone is not a cut-off; 截至目前 is the publication date
-            period = doc_date or (f"{doc_year:04d}" if doc_year else None)
+            period = doc_date or (f"{doc_year:04d}" if doc_year else None)  # 目前, 截至目前, 今天: the date
         elif g["yearend"]:
             if doc_year is None:
                 continue

@@ -1,8 +1,11 @@
-"""Cross-document links between discovered programmes (skos:exactMatch), decided at the end of a build.
+"""Cross-document links between discovered programmes, decided at the end of a build.
 
 Each document mints its own concept for a programme the scheme does not know; two of them are the same
-programme when their names normalise to the same key (两不愁、三保障 / “两不愁三保障”) or pass the measured
-similarity rule of kg.programmes (threshold, near-miss guard: 六必访 and 六必查 stay apart).
+programme (skos:exactMatch) when their names normalise to the same key (两不愁、三保障 / “两不愁三保障”) or pass
+the measured similarity rule of kg.programmes (threshold, near-miss guard: 六必访 and 六必查 stay apart).  A
+discovered name that is a place (or province abbreviations) before a scheme programme's label is that
+programme as a region runs it: a narrower concept of it (skos:broader), not the same programme
+(甘肃省乡村建设行动 -> 乡村建设行动).
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from collections.abc import Iterator
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from kg.gazetteer import Gazetteer
 from kg.programmes import ProgrammeScheme, near_miss, normalise_name
+
+MIN_PROGRAMME = 4  # characters a scheme label must keep after the place: 甘肃省农业 is no regional variant
 
 
 def link_discovered(labels: list[str], scheme: ProgrammeScheme) -> list[tuple[str, str]]:
@@ -24,7 +30,7 @@ def link_discovered(labels: list[str], scheme: ProgrammeScheme) -> list[tuple[st
         return []
     pairs: set[tuple[str, str]] = set()
     for i, j in _similar_pairs(keys, scheme.threshold):
-        if keys[i] == keys[j] or not near_miss(keys[i], keys[j]):
+        if keys[i] == keys[j] or not near_miss(keys[i], keys[j], scheme.heads):
             pairs.add((distinct[i], distinct[j]))
     by_key: dict[str, list[str]] = {}
     for label, key in zip(distinct, keys, strict=True):  # same key: one programme (even if the score is low)
@@ -54,3 +60,24 @@ def _similar_pairs(keys: list[str], threshold: float, block: int = 2048) -> Iter
             if r < c:  # each pair once: the window starts at the block's first key
                 a, b = order[lo + r], order[lo + c]
                 yield min(a, b), max(a, b)
+
+
+def _place_prefix(prefix: str, gazetteer: Gazetteer) -> bool:
+    """A division's name or short form (甘肃省, 甘肃, 临夏州), or one or two province abbreviations (浙川, 粤)."""
+    if gazetteer.forms(prefix):
+        return True
+    return 0 < len(prefix) <= 2 and all(gazetteer.abbreviation(c) for c in prefix)
+
+
+def regional_variants(labels: list[str], scheme: ProgrammeScheme, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """(label, concept id) for discovered names that are a place before a scheme label (alias table only):
+    the place's own run of that national programme, written as its narrower concept."""
+    out: list[tuple[str, str]] = []
+    for label in sorted(set(labels)):
+        key = normalise_name(label)
+        for n in range(1, len(key) - MIN_PROGRAMME + 1):
+            concept = scheme.lookup(key[n:])
+            if concept is not None and _place_prefix(key[:n], gazetteer):
+                out.append((label, concept))
+                break
+    return out

@@ -1,10 +1,13 @@
 """Programme mentions, numbered measures and cited policy documents in one cleaned, Simplified text.
 
 Programmes come from two sources: the labels of the scheme (longest match with Aho–Corasick, quotes
-ignored so “一站式”结算 matches 一站式结算), and discovery of names the scheme does not know yet — quoted
-names (“六必访”), number slogans (四个不摘, “4+2”农业产业振兴) and names ending in 行动/计划/工程/机制/模式/制度
-(特色优势产业三年倍增行动).  A discovered name that the scheme knows after all (alias table or similarity)
-becomes a scheme mention.  All offsets refer to the text passed in.
+ignored so “一站式”结算 matches 一站式结算), and discovery of names the scheme does not know yet — only names
+ending in a programme head (行动, 计划, 工程, 机制, 模式, 制度, 工作法, 示范, 试点: kg/data/programme_words.tsv),
+such as 特色优势产业三年倍增行动 or “1433”防返贫监测帮扶推进机制.  A quoted phrase or a number slogan without a
+head (“两重”, “诗与远方”, 四个减免) is no programme unless the scheme lists it: awards, products and slogans are
+not discovered.  A discovered name must say something of its own before the head (投诉工作机制 does not) and
+belong to no field without programmes of ours (特别军事行动).  A discovered name that the scheme knows after
+all (alias table or similarity) becomes a scheme mention.  All offsets refer to the text passed in.
 """
 
 from __future__ import annotations
@@ -23,38 +26,41 @@ from kg.matcher import WordMatcher
 from kg.model import Blocks, Document, Extraction, Measure, PolicyDocument, ProgrammeMention
 from kg.programmes import ProgrammeScheme
 
-QUOTED, SLOGAN, SUFFIX = "quoted", "slogan", "suffix"
+SUFFIX = "suffix"  # the rule that discovered a name (kgo:discoveredBy)
 
 _QUOTE_CHARS = frozenset("“”‘’\"「」『』")
 _OPEN_CLOSE = {"“": "”", "「": "」", "『": "』"}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_NAME = 16  # characters (quotes not counted): longer stretches are clauses, not names
 MIN_HEAD = 3  # characters before the suffix: 工作机制, 长效机制, 专项行动 are not names
-_SENTENCE = re.compile(r"[，。！？；：,!?;:]")
-_CODE = re.compile(r"^[0-9A-Za-z+＋×\-—]*[0-9][0-9A-Za-z+＋×\-—]*$")  # 4+2, 1+34, 5155, 6+X
+WEAK_HEAD_CORE = 6  # characters before a weak head (机制, 模式, 制度) unless part of the name is quoted or numbered
 
 
 class _Words:
     """kg/data/programme_words.tsv as the sets and patterns discovery uses (see the file's comments)."""
 
     def __init__(self, words: WordLists) -> None:
-        num = words.chars("numerals")
-        self.suffixes = re.compile("|".join(map(re.escape, words["suffixes"])))
+        self.suffixes = re.compile("|".join(map(re.escape, sorted(words["suffixes"], key=len, reverse=True))))
         self.suffix_breakers = frozenset(words.chars("suffix_breakers"))
         self.plan_verbs = words["plan_verbs"]
         self.leaders = frozenset(words["leaders"])
         self.leader_lengths = sorted({len(w) for w in self.leaders}, reverse=True)
-        self.title_before = words["title_before"]
-        self.title_after = words["title_after"]
-        # number slogans: 四个不摘, 五个确保, 三大体系, 两不愁三保障 (a counted list, or two numbers)
-        self.number_slogan = re.compile(rf"^[{num}](?:个|大|项|条)|^[{num}].*[{num}]")
-        self.value = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")} | {"两": 2}
-        # unquoted slogans of fixed shapes: 四个不摘 / 十不准 / 七不消, 六必访 / 十必须
-        self.slogans = (re.compile(rf"[{num.replace('一', '')}]个?不[\u4e00-\u9fff]"),
-                        re.compile(rf"[{num.replace('一', '').replace('两', '')}]必(?:须|[\u4e00-\u9fff])"))
-        # enumerated slogans: 一个目标、两个重点、三大体系 — numbered items in ascending order
-        self.enum_item = rf"[{num}](?:个|大|项|条)[\u4e00-\u9fff]{{2}}"
-        self.enumeration = re.compile(rf"{self.enum_item}(?:[、和及]{self.enum_item})+")
+        self.empty_core = tuple(sorted(words["empty_core"], key=len, reverse=True))
+        self.not_programme = tuple(words["not_programme"])
+        self.final_heads = frozenset(words["final_heads"])
+        self.works_tails = tuple(words["works_tails"])
+        self.weak_heads = frozenset(words["weak_heads"])
+
+    def core(self, head: str) -> str:
+        """What a name says before its programme head, without words that say nothing (工作, 长效 …)."""
+        head = "".join(c for c in head if c not in _QUOTE_CHARS)
+        changed = True
+        while changed:
+            changed = False
+            for word in self.empty_core:
+                if head.endswith(word) and len(head) > len(word):
+                    head, changed = head[: -len(word)], True
+        return head
 
     def leader_ends_at(self, text: str, i: int) -> bool:
         """True when a leader word (verb / function word) ends exactly at position i."""
@@ -188,6 +194,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue
         if m.group() == "计划" and text.startswith(w.plan_verbs, m.end()):
             continue
+        if m.group() in w.final_heads and m.end() < len(text) and _HAN.match(text[m.end()]):
+            continue  # 能效标杆示范企业, 纳入试点保障范围
         start = _scan_back(text, m.start(), cover, w)
         start = _parallel_start(text, start, m.start(), cover, w)
         year = re.match(r"(?:19|20)\d{2}年度?", text[start:m.start()])
@@ -195,65 +203,24 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             start += year.end()
         head = text[start:m.start()]
         quoted = any(c in _QUOTE_CHARS for c in head)
-        if _name_length(head) < MIN_HEAD and not quoted:
-            continue
+        core = w.core(head)
+        if _name_length(core) < MIN_HEAD and not quoted:
+            continue  # 投诉工作机制, 专项行动: nothing of its own before the head
+        if m.group() in w.weak_heads and len(core) < WEAK_HEAD_CORE and not quoted and not re.search(r"\d", core):
+            continue  # 审评审批机制, 城市更新模式: a way of working, not a named one
         if _name_length(text[start:m.end()]) > MAX_NAME or not _HAN.search(head):
             continue
+        if any(word in head for word in w.not_programme) or text[start:m.end()].endswith(w.works_tails):
+            continue
+        if w.leader_starts_at(text, start) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
+            continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb or inside a figure
         yield _Candidate(start, m.end(), text[start:m.end()], SUFFIX)
 
 
-def _code_extension(text: str, i: int, w: _Words) -> int:
-    """End of the Han name that follows a quoted code: “4+2”农业产业振兴 → after 振兴 (≤ 12 characters)."""
-    j = i
-    while j < len(text) and j - i < 12 and _HAN.match(text[j]) and not (j > i and w.leader_starts_at(text, j)):
-        j += 1
-    if j < len(text) and _HAN.match(text[j]) and not w.leader_starts_at(text, j):
-        return i  # ran on without a break: a clause, not a name
-    return j
-
-
-def _quoted_candidates(text: str, quotes: Blocks, w: _Words) -> Iterable[_Candidate]:
-    """Quoted names: “六必访”, “识别一批、清退一批、回退一批”, and “4+2”农业产业振兴 (a code plus its noun)."""
-    for quote in quotes:
-        if quote.kind != "quote" or text[quote.start] not in _OPEN_CLOSE:
-            continue
-        content = text[quote.start + 1:quote.end - 1].strip()
-        before = text[max(0, quote.start - 4):quote.start]
-        after = text[quote.end:quote.end + 3]
-        if _name_length(content) < 2 or _SENTENCE.search(content) or "《" in content:
-            continue
-        if before.endswith(w.title_before) or after.startswith(w.title_after):
-            continue
-        end = quote.end
-        rule = QUOTED
-        if _CODE.match(content):
-            end = _code_extension(text, quote.end, w)
-            rule = SLOGAN
-        elif w.number_slogan.match(content):
-            rule = SLOGAN
-        yield _Candidate(quote.start, end, text[quote.start:end], rule)
-
-
-def _slogan_candidates(text: str, w: _Words) -> Iterable[_Candidate]:
-    """Unquoted number slogans: 四个不摘, 十必须, and enumerations 一个目标、两个重点、三大体系."""
-    for pattern in w.slogans:
-        for m in pattern.finditer(text):
-            yield _Candidate(m.start(), m.end(), m.group(), SLOGAN)
-    for m in w.enumeration.finditer(text):
-        items = list(re.finditer(w.enum_item, m.group()))
-        order = [w.value[item.group()[0]] for item in items]
-        if order == sorted(order) and len(set(order)) == len(order):
-            for item in items:
-                yield _Candidate(m.start() + item.start(), m.start() + item.end(), item.group(), SLOGAN)
-
-
-def _discover(text: str, scheme_spans: Iterable[tuple[int, int]], quotes: Blocks, w: _Words) -> list[_Candidate]:
-    """All discovery candidates, without the ones inside a longer candidate or repeating a span."""
-    rank = {SLOGAN: 0, QUOTED: 1, SUFFIX: 2}
+def _discover(text: str, scheme_spans: Iterable[tuple[int, int]], w: _Words) -> list[_Candidate]:
+    """Names ending in a programme head, without the ones inside a longer candidate or repeating a span."""
     cover = _cover(len(text), scheme_spans)
-    candidates = sorted({*_quoted_candidates(text, quotes, w), *_slogan_candidates(text, w),
-                         *_suffix_candidates(text, cover, w)},
-                        key=lambda c: (c.start, -c.end, rank[c.rule]))
+    candidates = sorted(set(_suffix_candidates(text, cover, w)), key=lambda c: (c.start, -c.end))
     kept: list[_Candidate] = []
     reach = -1  # candidates come in start order, so a later one lies inside a kept one iff it ends by `reach`
     for cand in candidates:
@@ -267,7 +234,7 @@ def _discover(text: str, scheme_spans: Iterable[tuple[int, int]], quotes: Blocks
 # ---------------------------------------------------------------- programmes
 
 
-def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words, quotes: Blocks) -> list[ProgrammeMention]:
+def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[ProgrammeMention]:
     """Programme mentions in `text` (Simplified, cleaned), sorted by offset.
 
     Scheme labels never overlap each other; a discovered name may contain a scheme mention
@@ -298,7 +265,7 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words, quotes: Block
         return i >= 0 and e <= scheme_spans[i][1]
 
     discovered: dict[str, str] = {}  # display label -> rule, for the second pass
-    for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans], quotes, w):
+    for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans], w):
         if inside_scheme_match(cand.start, cand.end) or scheme.is_stop(cand.name):
             continue
         concept, label = scheme.canonical(cand.name)
@@ -403,7 +370,7 @@ def discovered_labels(mentions: Iterable[ProgrammeMention]) -> list[str]:
 def programmes(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: programme mentions (scheme labels and discovered names)."""
     assert ex.structure is not None
-    found = find_programmes(doc.text, kb.programmes, programme_words(kb), ex.structure.protected)
+    found = find_programmes(doc.text, kb.programmes, programme_words(kb))
     return replace(ex, programmes=tuple(found))
 
 

@@ -4,8 +4,17 @@ Divisions are matched with one Aho-Corasick pass over every name form in the gaz
 scored from its surroundings instead of being trusted: a short form (安康, 合作) must start after a
 boundary (punctuation, a preposition, another place), gains from a plausible right neighbour, from its
 province / city being mentioned elsewhere in the document, and loses when it is an ordinary word.
-Towns and villages (镇, 乡, 街道, 村, 社区) are read by a suffix rule and attached to the nearest preceding
-county or town.  All character classes and keyword lists live in kg/data/region_context.tsv.
+Towns and villages (镇, 乡, 街道, 村, 社区 …) are found by their suffix and accepted when the national register
+(kg/register.py) holds the name under a region in scope — the town or division named before it in the
+sentence, the last county named, the title's or publisher's place, any county or city the document names
+— which then gives the parent (the town of a village, the county of a town).  A name the register does not
+hold needs strong evidence: a county or town written directly before it, or a counted list of names
+(北山、黄山、郭地3村), and never a stem that ends in a verb or an adjective (rjieba's part-of-speech tags:
+部门帮村, 垃圾围村).  A name the register holds in one county only is that county's even when no place in
+scope has it, if the document names its province.  Countries abroad (kg/data/countries.tsv) are regions
+of level "foreign".  Names inside 《titles》 are no places (话剧《右玉》), but for the issuer a title opens
+with (《甘肃省…办法》).  All character classes and keyword
+lists live in kg/data/region_context.tsv.
 """
 
 from __future__ import annotations
@@ -17,14 +26,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import rjieba
+
 from kg.extract.component import component
 from kg.gazetteer import LEVEL_RANK, Gazetteer, NameForm
 from kg.knowledge import KnowledgeBase
 from kg.model import Blocks, Document, Evidence, Extraction, Partnership, Region, RegionMention
 from kg.programmes import ProgrammeScheme
+from kg.register import Entry, Register, code_prefix
 
 ACCEPT = 5  # minimum score of a short form
-LEVEL_BONUS = {"province": 3, "city": 2, "county": 0}
+LEVEL_BONUS = {"province": 3, "foreign": 3, "city": 2, "county": 0}
+LOCAL_LOOKBACK = 40  # characters: a town named this far back (in the same sentence) may hold a village
+SENTENCE_ENDS = "。！？!?；;\n"
 NUMERAL = "0123456789０１２３４５６７８９一二三四五六七八九十两百千万"
 
 
@@ -52,6 +66,10 @@ class _Context:
         self.right = frozenset(ctx.get("right", ()))
         self.bad_after = tuple(ctx.get("bad_after", ()))
         self.not_after = tuple(ctx.get("not_after", ()))
+        self.not_after_ok = tuple(ctx.get("not_after_ok", ()))
+        self.no_stem_tags = frozenset(ctx.get("local_no_stem_tags", ()))
+        self.zone_suffixes = tuple(ctx.get("zone_local_suffix", ()))
+        self.not_local = frozenset(ctx.get("not_local", ()))
         self.words = gaz.common_words
         self.plain = gaz.plain_words
         self.local_left = frozenset(ctx.get("local_left", ()))
@@ -93,8 +111,9 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     after = text[hit.end:hit.end + 2]
     if form.kind != "short" and any(after.startswith(b[1:]) and hit.surface.endswith(b[0]) for b in ctx.bad_after):
         return -10  # 合作市场
-    if form.kind == "short" and text.startswith(ctx.not_after, hit.end):
-        return -10  # 北京大学, 南京西路, 嘉陵江, 宁德时代: part of another name
+    if form.kind == "short" and text.startswith(ctx.not_after, hit.end) and hit.end not in starts \
+            and not text.startswith(ctx.not_after_ok, hit.end):
+        return -10  # 北京大学, 南京西路, 嘉陵江, 长白山, 北京时间: part of another name (陕西山阳县 is two places)
     if form.kind == "short" and hit.end < len(text) and ctx.local_re.match(text, hit.end) \
             and form.region.level != "province":
         return -10  # 柳林镇 is a town, not 柳林县
@@ -198,7 +217,9 @@ def _name_before(text: str, pos: int, ctx: _Context, ends: set[int], limit: int 
             return None  # 45人挂任驻村: a count, not a name, stands before
         if start == 0 or start in ends or not _is_han(before) or before in ctx.local_left:
             if length < 2:
-                return None
+                if start == 0 or start in ends or not _is_han(before):
+                    return None
+                continue  # 到和平村: 和 may open a name as well as join two
             if length >= 3 and before + text[start] in ctx.plain:
                 return start + 1  # 原名太平社区 -> 太平社区
             for cut in (2, 3):  # 扶持滩歌 -> 滩歌, 开展文明 -> 文明
@@ -258,17 +279,220 @@ def _local_spans(text: str, ctx: _Context, ends: set[int], taken: list[tuple[int
     return sorted(out)
 
 
-def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | None = None) -> list[RegionMention]:
-    """All place mentions in order: divisions with codes, towns and villages attached to their county.
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
 
-    `default_parent` is the county used for towns that follow no county mention; when None, the county
-    mentioned most often in the text is used.
+
+def _issuer(hit: _Hit, titles: Sequence[tuple[int, int]]) -> bool:
+    """A division written in full at the start of a longer 《title》 issued the document (《甘肃省…办法》);
+    any other name inside a title names a work (话剧《右玉》), not a place."""
+    return any(hit.start == a + 1 and hit.end < b - 1 for a, b in titles) and \
+        any(f.kind != "short" or f.region.level == "province" for f in hit.forms)
+
+
+def _register_region(entry: Entry, gaz: Gazetteer) -> Region | None:
+    """The region of a register entry, with its parents: village < town < county (a development zone the
+    register files under its prefecture is a county-level region of its own there)."""
+    county = gaz.by_code(entry.county)
+    if county is None:
+        return None
+    if entry.zone:
+        county = Region(name=entry.zone, level="county", code=None, parent=county)
+    if entry.level == "town":
+        return Region(name=entry.name, level="town", code=None, parent=county)
+    town = Region(name=entry.town or "", level="town", code=None, parent=county)
+    return Region(name=entry.name, level="village", code=None, parent=town)
+
+
+def _scope_code(region: Region) -> str | None:
+    """The code whose divisions a region covers (a zone without a code covers part of its parent)."""
+    for node in region.chain():
+        if node.code:
+            return node.code
+    return None
+
+
+class _Locals:
+    """Decides which suffix candidates are towns and villages, and their parents (see the module docstring)."""
+
+    def __init__(self, text: str, gaz: Gazetteer, ctx: _Context, register: Register | None,
+                 divisions: list[_Hit], scope: Sequence[Region]) -> None:
+        self.text, self.gaz, self.ctx, self.register = text, gaz, ctx, register
+        self.divisions = [h for h in divisions if h.region is not None and h.region.level != "foreign"]
+        self.division_starts = [h.start for h in self.divisions]
+        by_end: dict[int, Region] = {}
+        for h in self.divisions:
+            assert h.region is not None
+            by_end[h.end] = h.region
+        self.by_end = by_end
+        counted = Counter(h.region for h in self.divisions if h.region and h.region.level in ("county", "city"))
+        self.document_scope = [r for r, _ in counted.most_common()]
+        self.label_scope = [r for r in scope if r.level != "foreign"]
+        self.provinces = {r.chain()[-1].code for r in [*self.document_scope, *self.label_scope,
+                                                       *(h.region for h in self.divisions if h.region)]}
+        self.accepted: list[tuple[int, int, Region]] = []  # towns and villages accepted so far, in order
+        self.memo: dict[str, Region] = {}
+
+    def sentence_start(self, pos: int) -> int:
+        lo = max(0, pos - 300)
+        cut = max(self.text.rfind(c, lo, pos) for c in SENTENCE_ENDS)
+        return max(lo, cut + 1)
+
+    def scopes(self, start: int, level: str) -> list[tuple[Region, bool]]:
+        """Regions in scope at `start`: the town and divisions named before it in its sentence (nearest
+        first), then the last county named in its paragraph; each with whether it was written directly before."""
+        out: list[tuple[Region, bool]] = []
+        sentence = self.sentence_start(start)
+        if level == "village":
+            for s, e, region in reversed(self.accepted):
+                if region.level == "town" and s >= sentence and start - e <= LOCAL_LOOKBACK:
+                    out.append((region, e == start))
+                    break
+        i = bisect.bisect_left(self.division_starts, start)
+        before = [h for h in self.divisions[:i] if h.end <= start]
+        for h in reversed(before):
+            if h.start < sentence:
+                break
+            assert h.region is not None
+            if h.region.level != "province" or h.end == start:
+                out.append((h.region, h.end == start))
+        paragraph = self.text.rfind("\n", 0, start) + 1
+        last_county = next((h.region for h in reversed(before) if h.start >= paragraph and h.region
+                            and h.region.level == "county"), None)
+        if last_county is not None:
+            out.append((last_county, False))
+        return out
+
+    def wide_scopes(self) -> list[Region]:
+        """The regions the document as a whole is about: its title's and publisher's, then every county
+        and city it names, most often named first."""
+        return [r for r in self.label_scope if r.level != "province"] + self.document_scope
+
+    def from_register(self, name: str, start: int, level: str) -> Region | None:
+        """The register's place of this name inside the nearest region in scope, else the one place of
+        that name in the whole register when the document names its province."""
+        assert self.register is not None
+        entries = [e for e in self.register.entries(name) if e.level == level]
+        if not entries:
+            return None
+        near = [region for region, _ in self.scopes(start, level)]
+        ordinary = self.ordinary(name)
+        wide = [] if ordinary else self.wide_scopes()  # 开源社区 is a village somewhere in a province named
+        for region in [*near, *wide]:
+            if region.level == "town":
+                county = region.parent
+                inside = [e for e in entries if e.town == region.name and county is not None
+                          and e.county == _scope_code(county)]
+            else:
+                code = _scope_code(region)
+                if code is None:
+                    continue
+                prefix = code_prefix(code)
+                inside = [e for e in entries if e.county.startswith(prefix)]
+            if inside:
+                return _register_region(inside[0], self.gaz)
+        counties = {(e.county, e.zone) for e in entries}
+        if len(counties) == 1 and not ordinary and len(self.register.stem(name)) >= 3 \
+                and entries[0].county[:2] + "0000" in self.provinces:
+            return _register_region(entries[0], self.gaz)
+        return None
+
+    def ordinary(self, name: str) -> bool:
+        """The name's stem is an ordinary word, or ends in a verb or adjective (开源社区, 大河村, 扎根社区):
+        only a place named in the same sentence can make it a place's name."""
+        stem = self.register.stem(name) if self.register is not None else name
+        return stem in self.ctx.words or not self.plain_stem(stem)
+
+    def plain_stem(self, stem: str) -> bool:
+        """The stem does not end in a verb, an adjective or another word that names no place (POS tags)."""
+        tags = rjieba.tag(stem)
+        return bool(tags) and tags[-1][1] not in self.ctx.no_stem_tags
+
+    def strong_parent(self, name: str, start: int, enumerated: bool) -> Region | None:
+        """A parent for a name the register does not hold: the county, zone or town written directly
+        before it; for a zone's part (片区, 管理区) the zone in scope; for a counted list of names the nearest
+        town or county of the sentence."""
+        direct = self.by_end.get(start)
+        if direct is not None and direct.level in ("county", "town"):
+            return direct
+        for _s, e, region in reversed(self.accepted):
+            if e == start and region.level == "town":
+                return region
+        if name.endswith(self.ctx.zone_suffixes):  # 君山片区 in a report of 平潭综合实验区: a part of the zone
+            for region in [r for r, _ in self.scopes(start, "town")] + self.wide_scopes():
+                if region in self.gaz.zones:
+                    return region
+        if enumerated:
+            sentence = self.sentence_start(start)
+            for _s, e, region in reversed(self.accepted):
+                if region.level == "town" and e >= sentence:
+                    return region
+            i = bisect.bisect_left(self.division_starts, start)
+            for h in reversed(self.divisions[:i]):
+                if h.start < sentence:
+                    break
+                if h.region is not None and h.region.level in ("county", "town"):
+                    return h.region
+        return None
+
+    def resolve(self, start: int, end: int, name: str, level: str, enumerated: bool) -> tuple[int, Region] | None:
+        """(start, region) of an accepted town or village, or None."""
+        if name in self.memo:
+            return start, self.memo[name]
+        if name in self.ctx.not_local:
+            return None
+        if self.register is not None and not enumerated:
+            for cut in range(0, len(name) - 2):  # 扶持滩歌镇 -> 滩歌镇: drop an ordinary word before the name
+                shorter = name[cut:]
+                if len(self.register.stem(shorter)) < 2 or (cut and name[:cut] not in self.ctx.words):
+                    continue
+                found = self.from_register(shorter, start + cut, level)
+                if found is not None:
+                    self.memo[name] = found
+                    return start + cut, found
+        elif self.register is not None and enumerated:
+            found = self.from_register(name, start, level)
+            if found is not None:
+                return start, found
+        stem = name
+        for suffix in sorted(self.ctx.local_level, key=len, reverse=True):
+            if name.endswith(suffix):
+                stem = name[: -len(suffix)]
+                break
+        parent = self.strong_parent(name, start, enumerated)
+        zone_part = name.endswith(self.ctx.zone_suffixes) and not enumerated and stem not in self.ctx.words
+        if (parent is None and not zone_part) or not self.plain_stem(stem):
+            return None
+        if parent is None:  # a zone's part: 沈阳片区 lies in 沈阳市; 君山片区 with no zone named stays unplaced
+            parent = next((f.region for f in self.gaz.forms(stem) if f.region.level in ("city", "county")
+                           and f.region.chain()[-1].code in self.provinces), None)
+        if level == "town" and parent is not None and parent.level == "town":
+            return None
+        region = Region(name=name, level=level, code=None, parent=parent)
+        if not enumerated:
+            self.memo[name] = region
+        return start, region
+
+
+def find_regions(text: str, gazetteer: Gazetteer, *, register: Register | None = None,
+                 protected: Sequence[tuple[int, int]] = (), scope: Sequence[Region] = ()) -> list[RegionMention]:
+    """All place mentions in order: divisions with codes, countries abroad, towns and villages with their
+    parents (see the module docstring).
+
+    `register`: the register of towns and villages (without it, a town needs strong evidence);
+    `protected`: spans whose names are no places (《titles》); `scope`: the regions the document's title
+    or publisher names, for towns and villages the text names without their county.
     """
     ctx = context_of(gazetteer)
-    hits = _division_hits(text, gazetteer)
-    # town and village names take precedence over short forms (黄山 in 北山、黄山、郭地3村, 镇海 in 柳林镇海山村)
+    hits = [h for h in _division_hits(text, gazetteer) if not _inside(h.start, h.end, protected)
+            or _issuer(h, protected)]
+    # town and village names the register knows take precedence over short forms inside them (黄山 in
+    # 北山、黄山、郭地3村, 镇海 in 柳林镇海山村)
     strong = [h for h in hits if _strong(h)]
     pre = _local_spans(text, ctx, {h.end for h in strong}, [(h.start, h.end) for h in strong])
+    if register is not None:
+        pre = [p for p in pre if p[2] in register or text[p[1] - 1:p[1]].isdigit()
+               or ctx.enum_re.match(text, p[1]) is not None]
     owner: dict[int, tuple[int, int]] = {p: (s, e) for s, e, _, _ in pre for p in range(s, e)}
 
     def yields(h: _Hit) -> bool:
@@ -280,39 +504,26 @@ def find_regions(text: str, gazetteer: Gazetteer, *, default_parent: Region | No
     divisions = _match_divisions(text, hits, ctx)
     ends = {h.end for h in divisions}
     taken = [(h.start, h.end) for h in divisions]
-    locals_ = _local_spans(text, ctx, ends, taken)
-    counties = Counter(h.region for h in divisions if h.region and h.region.level == "county")
-    fallback = default_parent or (counties.most_common(1)[0][0] if counties else None)
-
-    items: list[tuple[int, int, str, Region | None, str | None]] = \
-        [(h.start, h.end, h.surface, h.region, None) for h in divisions] + \
-        [(s, e, text[s:e], None, f"{name}\t{level}") for s, e, name, level in locals_]
-    items.sort(key=lambda x: (x[0], x[1]))
-    out: list[RegionMention] = []
-    home = fallback.chain()[-1] if fallback else None  # partner counties (天津市宝坻区) do not adopt towns
-    last_county: tuple[int, Region] | None = None
-    last_town: tuple[int, Region] | None = None
-    memo: dict[str, Region] = {}
-    for start, end, surface, region, local in items:
-        if region is not None:
-            if region.level == "county" and (home is None or region.chain()[-1] == home):
-                last_county = (start, region)
-            out.append(RegionMention(region, start, end, surface))
+    candidates = [c for c in _local_spans(text, ctx, ends, taken) if not _inside(c[0], c[1], protected)]
+    locals_ = _Locals(text, gazetteer, ctx, register, divisions, scope)
+    enum_spans = _enumerated(text, candidates)
+    found: list[tuple[int, int, str, Region]] = []
+    for start, end, name, level in candidates:
+        got = locals_.resolve(start, end, name, level, (start, end) in enum_spans)
+        if got is None:
             continue
-        assert local is not None
-        name, level = local.split("\t")
-        if name not in memo:
-            county = last_county[1] if last_county else fallback
-            if level == "village" and last_town and (last_county is None or last_town[0] > last_county[0]):
-                parent = last_town[1]
-            else:
-                parent = county
-            memo[name] = Region(name=name, level=level, code=None, parent=parent)
-        local_region = memo[name]
-        if level == "town":
-            last_town = (start, local_region)
-        out.append(RegionMention(local_region, start, end, surface))
-    return out
+        s, region = got
+        locals_.accepted.append((s, end, region))
+        found.append((s, end, text[s:end], region))
+    out = [RegionMention(h.region, h.start, h.end, h.surface) for h in divisions if h.region is not None
+           and not any(s < h.end and h.start < e and not _strong(h) for s, e, _, _ in found)]
+    out += [RegionMention(region, s, e, surface) for s, e, surface, region in found]
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _enumerated(text: str, candidates: list[tuple[int, int, str, str]]) -> set[tuple[int, int]]:
+    """Spans of names written as a counted list (北山、黄山、郭地3村): the name's suffix is not in the span."""
+    return {(s, e) for s, e, name, _ in candidates if text[s:e] != name}
 
 
 # --- what a document is about ------------------------------------------------------------------------
@@ -502,10 +713,16 @@ def _outermost(regions: list[Region]) -> list[Region]:
 # --- components ----------------------------------------------------------------------------------
 
 
-@component(requires=(), assigns=("regions",))
+@component(requires=("structure",), assigns=("regions",))
 def places(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
-    """Component: every place mention (divisions with their codes, towns and villages with a parent)."""
-    return replace(ex, regions=tuple(find_regions(doc.text, kb.gazetteer)))
+    """Component: every place mention (divisions with their codes, countries abroad, towns and villages
+    with their parents); names inside 《titles》 are no places."""
+    assert ex.structure is not None
+    titles = [(b.start, b.end) for b in ex.structure.protected if b.kind == "title"]
+    scope = [m.region for label in (doc.meta.title, doc.meta.publisher) if label
+             for m in find_regions(label, kb.gazetteer)]
+    return replace(ex, regions=tuple(find_regions(doc.text, kb.gazetteer, register=kb.register, protected=titles,
+                                                  scope=scope)))
 
 
 

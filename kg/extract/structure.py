@@ -50,6 +50,10 @@ class _Markers:
         }
         # heading levels of numbered lines: 一、 opens a part, （一） a section of it, 1. a sub-section
         self.heading_level = {"dun": 1, "paren": 2, "arabic": 3}
+        self.numerals = frozenset(words.chars("numerals"))
+        # markers of headings inside a paragraph (a page whose line breaks were lost)
+        self.inline = {"dun_inline": re.compile(rf"[{num}]{{1,3}}、"), "paren": re.compile(rf"[（(][{num}]{{1,3}}[）)]"),
+                       "arabic_inline": re.compile(r"(?<!\d)\d{1,2}、")}
 
     def starts(self, text: str) -> Iterator[tuple[str, int]]:
         """(kind, position of the marker's first non-blank character), kind by kind, in text order."""
@@ -151,6 +155,39 @@ def _headings(doc: Document, paragraphs: Blocks, list_items: Blocks, markers: _M
     return out
 
 
+INLINE_HEADING_MAX = 40  # characters of a heading written inside a paragraph (一、2022年主要工作开展情况（一）…)
+
+
+def _inline_headings(text: str, paragraphs: Blocks, markers: _Markers) -> list[Block]:
+    """Headings written inside a paragraph, as pages that lost their line breaks have them: 一、 after a
+    sentence end (level 1), （一） after a sentence end or right after such a heading (level 2).  The
+    heading runs to its sentence end, the next marker or INLINE_HEADING_MAX characters."""
+    out: list[Block] = []
+    ends: set[int] = set()  # where the headings found so far end: a （一） right after one is a heading too
+    for kind, level in (("dun_inline", 1), ("paren", 2), ("arabic_inline", 3)):
+        pattern = markers.inline[kind]
+        for m in pattern.finditer(text):
+            s = m.start()
+            para = paragraphs.at(s)
+            if para is None or s == para.start:
+                continue  # a marker opening its line is a heading of its own (see _headings)
+            before = text[s - 1]
+            after_heading = s in ends
+            if before not in "。！？!?；;" and not before.isspace() and not after_heading:
+                continue
+            end = m.end()
+            limit = min(para.end, end + INLINE_HEADING_MAX)
+            while end < limit and text[end] not in "。！？!?；;" and not markers.inline["paren"].match(text, end):
+                end += 1
+            title = text[s:end]
+            first = text[m.end()]  # 一、二、三等奖 and 1、2、3 are lists of numbers, not headings
+            if end - m.end() < 4 or first in markers.numerals or (kind == "arabic_inline" and first.isdigit()):
+                continue
+            out.append(Block(s, end, "inline", level, title))
+            ends.add(end)
+    return sorted(out, key=lambda b: b.start)
+
+
 def _sections(headings: Blocks, end: int) -> list[Block]:
     """A section runs from its heading to the next heading of the same or a higher level (smaller
     number): one pass with a stack of the sections still open."""
@@ -195,7 +232,7 @@ def document_structure(doc: Document, kb: KnowledgeBase) -> DocStructure:
     clause_stops = _stops(text, CLAUSE_END)
     paragraphs = Blocks(_paragraphs(text))
     list_items = Blocks(_list_items(text, paragraphs, markers))
-    headings = Blocks(_headings(doc, paragraphs, list_items, markers))
+    headings = Blocks(_headings(doc, paragraphs, list_items, markers) + _inline_headings(text, paragraphs, markers))
     sections = Blocks(_sections(headings, len(text)))
     return DocStructure(
         paragraphs=paragraphs,

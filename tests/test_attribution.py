@@ -1,0 +1,134 @@
+"""Attribution by scope: the document's home region, stories, sections, paragraphs and sentences each
+narrow where and when a figure (or programme mention, measure, cited document) is about; targets are
+told from results.  Every text here is written for the test."""
+
+from __future__ import annotations
+
+from kg.api import extract_text
+from kg.model import Extraction, Observation
+
+
+def figure(ex: Extraction, stated: str) -> Observation:
+    found = [o for o in ex.observations if o.quantity.stated == stated]
+    assert len(found) == 1, [o.quantity.stated for o in ex.observations]
+    return found[0]
+
+
+# --- the document's own region ------------------------------------------------------------------------
+
+
+def test_home_region_from_a_title_naming_a_zone_and_its_district() -> None:
+    ex = extract_text("2022年，管理局新建污水处理站12座。", title="平潭综合实验区君山片区管理局2022年度工作报告")
+    assert ex.main_region is not None and ex.main_region.name == "君山片区"
+    assert ex.main_region.parent is not None and ex.main_region.parent.name == "平潭综合实验区"
+    assert figure(ex, "12座").region == ex.main_region
+
+
+def test_home_region_from_the_publisher_when_the_title_names_none() -> None:
+    ex = extract_text("下达困难群众救助补助资金1160万元。", title="关于下达2018年度困难群众救助补助资金的公示",
+                      publisher="平潭综合实验区财政金融局", date="2018-02-06")
+    assert ex.main_region is not None and ex.main_region.code == "350128"
+    assert figure(ex, "1160万元").region.name == "平潭综合实验区"
+
+
+def test_the_most_specific_place_in_scope_wins() -> None:
+    ex = extract_text("湖南省湘西州花垣县双龙镇十八洞村今年种植猕猴桃3200亩，带动村民增收。", title="好日子",
+                      date="2023-09-01")
+    assert figure(ex, "3200亩").region.name == "十八洞村"
+
+
+def test_a_venue_is_not_the_subject() -> None:
+    ex = extract_text("全国乡村振兴工作会议在北京召开。会议指出，全国累计培训高素质农民300万人次。",
+                      title="会议召开", date="2023-03-01")
+    assert figure(ex, "300万人次").region.name == "中国"
+
+
+def test_the_whole_province_only_when_the_text_says_so() -> None:
+    text = "今年以来，麦积区新识别监测对象16户。全市新识别监测对象210户。"
+    ex = extract_text(text, title="麦积区2023年巩固脱贫成果工作总结", date="2023-06-30")
+    assert figure(ex, "16户").region.name == "麦积区"
+    assert figure(ex, "210户").region.name == "天水市"
+
+
+# --- bulletins: one scope per story ---------------------------------------------------------------------
+
+
+BULLETIN = """# 联播 (20240305)
+
+## 详细新闻
+
+### 厦门：花海迎春
+
+厦门园林部门今年培育三角梅新品种12个，思明区新建花境30处。
+
+### 各地春耕备耕有序推进
+
+在湖北省当阳市，农民抢抓农时，完成春播面积5.2万亩。在河北省石家庄市，农资储备达到18万吨。
+
+### 国内联播快讯
+
+全国铁路今天发送旅客1200万人次。
+"""
+
+
+def test_each_story_of_a_bulletin_has_its_own_home() -> None:
+    ex = extract_text(BULLETIN, file="bulletin.md", title=None)
+    assert ex.document.meta.date == "2024-03-05"  # the bulletin dates itself in its heading
+    assert figure(ex, "12个").region.name == "厦门市"
+    assert figure(ex, "30处").region.name == "思明区"
+    assert figure(ex, "5.2万亩").region.name == "当阳市"
+    assert figure(ex, "18万吨").region.name == "石家庄市"
+    assert figure(ex, "1200万人次").region.name == "中国"
+    assert figure(ex, "1200万人次").period == "2024-03-05"  # 今天: the bulletin's date
+
+
+# --- periods --------------------------------------------------------------------------------------------
+
+
+SUMMARY = ("今年以来，区农业农村局坚持稳中求进。一、2022年主要工作开展情况（一）稳定农业经济。全年农林牧渔业总产值81.4亿元，"
+           "增长1.6%。目前，全区共有应急网点17个。二、2023年工作计划（一）稳产保供。力争粮食产量达到2万吨，"
+           "计划新建高标准农田1.5万亩。")
+
+
+def test_sections_of_a_one_line_summary_frame_their_figures() -> None:
+    ex = extract_text(SUMMARY, title="示例区农业农村局2022年工作总结及2023年工作计划", date="2023-12-15")
+    total = figure(ex, "81.4亿元")
+    assert (total.period, total.status) == ("2022", "actual")
+    assert figure(ex, "1.6%").period == "2022"
+    assert figure(ex, "17个").period == "2023-12-15"  # 目前: the document's date
+    target = figure(ex, "2万吨")
+    assert (target.period, target.status) == ("2023", "target")
+    assert figure(ex, "1.5万亩").status == "target"
+
+
+def test_a_five_year_review_is_an_interval_and_a_forecast_is_told_apart() -> None:
+    text = ("一、“十四五”时期发展回顾\n“十四五”时期，全省累计新增就业320万人。\n二、2026年工作安排\n"
+            "预计全年粮食产量1400万吨。")
+    ex = extract_text(text, title="2026年示例省政府工作报告", date="2026-02-10")
+    assert figure(ex, "320万人").period == "2021/2025"
+    forecast = figure(ex, "1400万吨")
+    assert (forecast.period, forecast.status) == ("2026", "forecast")
+
+
+def test_a_frame_ends_with_its_section() -> None:
+    text = ("一、脱贫攻坚\n2019年以来，全县累计减贫1.2万人。\n二、产业发展\n全县新建蔬菜大棚320座。")
+    ex = extract_text(text, title="示例县工作情况", date="2023-05-01")
+    assert figure(ex, "1.2万人").period == "2019"
+    assert figure(ex, "320座").period is None
+
+
+def test_a_cut_off_month_is_a_cue() -> None:
+    ex = extract_text("截止9月份，全区共有农村低保对象4039户。", title="示例区工作手册", date="2017-11-23")
+    assert figure(ex, "4039户").period == "2017-09"
+
+
+# --- programme mentions by scope ----------------------------------------------------------------------------
+
+
+def test_programme_mentions_take_their_region_by_scope() -> None:
+    text = ("全市扎实推进防止返贫动态监测和帮扶。\n"
+            "今年来，平昌县紧抓防止返贫动态监测和帮扶，新增监测对象177户。\n"
+            "通江县、南江县建立防止返贫动态监测和帮扶机制。")
+    ex = extract_text(text, title="巴中市巩固拓展脱贫攻坚成果工作侧记", date="2023-07-17")
+    regions = {p.region.name for p in ex.programmes if p.region is not None and "监测" in p.label}
+    assert {"巴中市", "平昌县", "通江县", "南江县"} <= regions
