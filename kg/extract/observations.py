@@ -109,6 +109,7 @@ class _Reader:
                 for word in qualifiers[group]:
                     self.pair_set[word] = n
         self.pair_words = tuple(sorted(self.pair_set, key=len, reverse=True))
+        self.longest_pair = max(map(len, self.pair_set), default=0)
 
     # -- token roles --------------------------------------------------------------------------------
 
@@ -275,10 +276,16 @@ class _Reader:
         noun = self.measure_nouns.get(kind, "")
         return noun.replace("UNIT", unit)
 
+    def pair_word(self, label: str) -> str | None:
+        """The pair qualifier a label opens with (城镇, 农村, 男 …), if any."""
+        for n in range(min(self.longest_pair, len(label)), 0, -1):
+            if label[:n] in self.pair_set:
+                return label[:n]
+        return None
+
     def paired(self, label: str, earlier: str) -> str:
         """A pair qualifier alone (农村居民) takes the rest of the label it pairs with (城镇居民人均可支配收入)."""
-        mine = next((q for q in self.pair_words if label.startswith(q)), None)
-        theirs = next((q for q in self.pair_words if earlier.startswith(q)), None)
+        mine, theirs = self.pair_word(label), self.pair_word(earlier)
         if mine is None or theirs is None or mine == theirs or self.pair_set[mine] != self.pair_set[theirs]:
             return label
         rest, other = label[len(mine):], earlier[len(theirs):]
@@ -287,7 +294,7 @@ class _Reader:
     def shared_head(self, items: list[str]) -> list[str]:
         """Qualifiers listed before a labelled item share its head: [城镇, 农村居民收入] -> [城镇居民收入, …]."""
         last = items[-1]
-        head_q = next((q for q in self.pair_words if last.startswith(q)), None)
+        head_q = self.pair_word(last)
         if head_q is None:
             return items
         return [item + last[len(head_q):] if item in self.pair_set else item for item in items]
@@ -432,7 +439,8 @@ class _Labeller:
         start, after_place = self._after_regions(start, q.start)
         mine = self.before(start, q.start)
         # nothing but words that are cut before the figure (、达 3.6万亿元, 高于全国平均水平 4.9个百分点)
-        cut_only = not mine.text and r.only_cut(r.tag(text[max(start, q.start - BEFORE_CHARS):q.start]))
+        cut_only = not mine.text and bool(text[start:q.start].strip()) and \
+            r.only_cut(r.tag(text[max(start, q.start - BEFORE_CHARS):q.start]))
         counted = q.unit in self.kb.units.units and self.kb.units.units[q.unit].kind in COUNTED_KINDS
         unit = self.kb.units.units.get(q.unit)
         suffix = r.suffix.get(unit.kind, "") if unit else ""
