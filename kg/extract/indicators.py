@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kg.extract.component import component
+from kg.extract.observations import UNNAMED
 from kg.indicators import FIGURE_KIND_PRIORITY
 from kg.knowledge import KnowledgeBase
 from kg.model import Document, Extraction, Observation
@@ -28,7 +29,7 @@ def link(obs: Observation, kb: KnowledgeBase) -> Observation:
     scheme = kb.indicators
     unit = kb.units.units.get(obs.quantity.unit)
     unit_kind = unit.kind if unit else None
-    match = scheme.match(obs.indicator, unit_kind, unit=obs.quantity.unit)
+    match = None if obs.indicator == UNNAMED else scheme.match(obs.indicator, unit_kind, unit=obs.quantity.unit)
     if match is None:
         words = scheme.kind_words
         own = words.kinds_in(obs.indicator, label_words_only=True)

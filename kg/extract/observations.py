@@ -79,7 +79,7 @@ class _Reader:
         self.lead = frozenset(words["lead"])
         self.break_words = frozenset(words["break_words"])
         self.skip_tags = frozenset(words["skip_tags"])
-        self.time_tags = frozenset(t for t in self.skip_tags if t.startswith("t"))
+        self.qualifier_tags = frozenset(words["qualifier_tags"])
         self.vp_breaks = frozenset(words["vp_break_tags"])
         self.action = frozenset(words["action_verbs"])
         self.after_skip = frozenset(words["after_skip"])
@@ -93,6 +93,7 @@ class _Reader:
         self.people_of = words.pairs("people_of")  # 户 -> 人口: the people of the households counted before
         kind_words = kb.indicators.kind_words.words
         self.share_of = frozenset(w for w, (_, where) in kind_words.items() if where == "object")
+        self.cumulative = frozenset(w for w, (kind, _) in kind_words.items() if kind == "cumulative")
         # what is cut off the end of the clause before a figure, and the kind it says (None: nothing)
         self.cut: dict[str, str | None] = {w: None for w in words["trail"]}
         for word, (kind, where) in kind_words.items():
@@ -166,8 +167,11 @@ class _Reader:
         at = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k][0] in self.share_of), -1)
         if at >= 0:
             before = self.phrase_before(tokens[:at])
-            return Phrase(before.text, before.kinds | {"share"}, before.noun)
-        tokens, kinds = self.cut_tail(tokens)
+            return Phrase(before.text, before.kinds | {"share"}, before.noun, before.nouns)
+        # 累计 anywhere before the figure makes it cumulative (全县累计建设高标准农田 12万亩)
+        kinds = {"cumulative"} if any(w in self.cumulative for w, _ in tokens) else set()
+        tokens, cut = self.cut_tail(tokens)
+        kinds |= cut
         while tokens:
             # a lead word (带动|全村 288户), a date (农民人均纯收入|2016年|为) or an opening bracket
             # (标准线|（2016年为 2952元）) between the phrase and the figure
@@ -189,10 +193,17 @@ class _Reader:
                 break
             run.insert(0, token)
         run = self._trim_start(run)
-        phrase = self._phrase(run, kinds)
-        if run and run[-1][0] in self.action:  # 区财政给予|每户 0.5万元: a verb ends it, no noun is named
+        if run and run[-1][0] in self.action:
+            # 区财政给予|每户 0.5万元, 进出川大通道新增|16条: an action ends it; what precedes it is a noun
+            # phrase, weaker than the one after the figure (0.5万元|加固修缮补助资金)
+            whole = self._phrase(run, kinds)
+            while run and run[-1][0] in self.action:
+                run = run[:-1]
+            phrase = self._phrase(self._trim_start(run), kinds)
+            if not phrase.nouns:  # 已开工|1676户: only the action (开工户数 once its measure is added)
+                return Phrase(whole.text, whole.kinds, False, False)
             return Phrase(phrase.text, phrase.kinds, False, phrase.nouns)
-        return phrase
+        return self._phrase(run, kinds)
 
     def phrase_after(self, tokens: list[Token], verb_start: bool = False) -> Phrase:
         """The noun phrase that opens `tokens` (the words after a figure: 个|国家级园区); it must start
@@ -204,8 +215,8 @@ class _Reader:
         run: list[Token] = []
         rest = tokens[i:]
         for n, token in enumerate(rest):
-            if token[1] in self.time_tags and n + 1 < len(rest) and self.is_noun(rest[n + 1]):
-                run.append(token)  # 10个|未来|产业先导区: a time word that qualifies the noun
+            if token[1] in self.qualifier_tags and n + 1 < len(rest) and self.is_noun(rest[n + 1]):
+                run.append(token)  # 10个|未来|产业先导区, 25家|东部|企业: a time or direction word qualifies it
                 continue
             if self.breaks(token) or (self.is_verb(token) and any(t[1] in self.head_tags for t in run)):
                 break  # 78个村|获评, 156个贫困村|增加…: a verb after the counted noun says what became of it
@@ -471,7 +482,8 @@ class _Labeller:
             return _Found(mine.text, mine.kinds)  # 村组巷道及产业路硬化 270公里: an event names the measure
         if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 累计发放 758亿元 -> 发放额
             return _Found(mine.text + r.measure_noun(q.unit, unit.kind if unit else ""), mine.kinds)
-        if not earlier and start == clause_start > sentence_start and (cut_only or not text[start:q.start].strip()):
+        if not earlier and start == clause_start > sentence_start and (
+                (cut_only and mine.kinds) or not text[start:q.start].strip()):
             # 肉类产量方面，9941.41吨; 实际使用外资33.8亿美元，增长10%: the clause before names it (up to an
             # amount of its own that is no figure of ours)
             before = text[max(sentence_start, clause_start - BEFORE_CHARS):clause_start - 1]
