@@ -90,7 +90,7 @@ def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
     assert by_value["126000"]["period"] == "2022-12" and by_value["126000"]["region"] == "湖南省"
     assert by_value["70.6"]["indicator"] == "风险消除率"
     # the people of the households counted before them (3户|11人)
-    assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "现有监测人口"
+    assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "监测人口"
 
 
 def test_bulletin_over_many_provinces_is_national(tmp_path: Path) -> None:
