@@ -76,16 +76,19 @@ class _Reader:
         self.noun_tags = frozenset(words["noun_tags"])
         self.verb_tags = frozenset(words["verb_tags"])
         self.head_tags = frozenset(words["head_tags"])
+        self.nominal_tags = frozenset(words["nominal_tags"])
         self.lead = frozenset(words["lead"])
         self.break_words = frozenset(words["break_words"])
         self.skip_tags = frozenset(words["skip_tags"])
         self.qualifier_tags = frozenset(words["qualifier_tags"])
+        self.numeral_tags = frozenset(words["numeral_tags"])
         self.vp_breaks = frozenset(words["vp_break_tags"])
         self.action = frozenset(words["action_verbs"])
         self.after_skip = frozenset(words["after_skip"])
         self.respectively = tuple(words["respectively"])
         self.list_sep = frozenset(words["list_sep"])
         self.ratio = frozenset(words["ratio"])
+        self.restate = frozenset(words["restate"])
         self.nouns = frozenset(words["nouns"])
         self.max_length = int(words["max_length"][0]) if words["max_length"] else 16
         self.suffix = words.pairs("counted_suffix")  # unit kind -> the noun that counts it (people -> 人数)
@@ -218,6 +221,10 @@ class _Reader:
             if token[1] in self.qualifier_tags and n + 1 < len(rest) and self.is_noun(rest[n + 1]):
                 run.append(token)  # 10个|未来|产业先导区, 25家|东部|企业: a time or direction word qualifies it
                 continue
+            if token[1] in self.numeral_tags and not _DIGIT.search(token[0]) and \
+                    any(self.is_noun(t) for t in rest[n + 1:n + 4]):
+                run.append(token)  # 5条|多式联运示范线路, 2家|千亿级园区: a numeral inside a name
+                continue
             if self.breaks(token) or (self.is_verb(token) and any(t[1] in self.head_tags for t in run)):
                 break  # 78个村|获评, 156个贫困村|增加…: a verb after the counted noun says what became of it
             run.append(token)
@@ -279,7 +286,7 @@ class _Reader:
         while len(run) > 1 and sum(len(w) for w, _ in run) > self.max_length:
             run = self._trim_start(run[1:])  # keep the head: whole words from the end
         text = "".join(w for w, _ in run)
-        has_noun = any(self.is_noun(t) for t in run)
+        has_noun = any(t[1] in self.head_tags or t[1] in self.nominal_tags or t[0] in self.nouns for t in run)
         return Phrase(text, frozenset(kinds), has_noun, has_noun) if text else Phrase("", frozenset(kinds), False, False)
 
     def measure_noun(self, unit: str, kind: str) -> str:
@@ -411,14 +418,23 @@ class _Labeller:
                 start = stops[k] + 1
                 break
             k -= 1
-        start, _ = self._after_regions(start, end)
+        places = {self.text[m.start:m.end] for m in self._regions_in(start, end)}
         items: list[list[Token]] = [[]]
         for token in self.r.tag(self.text[start:end]):
             if token[0] in self.r.list_sep:
                 items.append([])
             else:
                 items[-1].append(token)
-        return [self.r.phrase_before(t).text for t in items]
+        texts = ["".join(w for w, _ in t) for t in items]
+        if places and all(t in places for t in texts if t):
+            return []  # 甘肃、宁夏分别增长…: a list of places, not of indicators
+        out = []
+        for t, joined in zip(items, texts, strict=True):
+            # a place that opens an item is no part of its label (全省城镇…); an item that is only a word the
+            # gazetteer also knows stays a label (黄金、白银、精炼铜…产量: 白银 is a city too)
+            place = next((p for p in places if joined.startswith(p) and len(joined) > len(p)), None)
+            out.append(self.r.phrase_before(self.r.tag(joined[len(place):]) if place else t).text)
+        return out
 
     def _align(self, items: list[str], n: int, earlier: list[str]) -> list[str] | None:
         """n labels for the n figures of a list, or None when the list does not say them."""
@@ -482,8 +498,8 @@ class _Labeller:
             return _Found(mine.text, mine.kinds)  # 村组巷道及产业路硬化 270公里: an event names the measure
         if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 累计发放 758亿元 -> 发放额
             return _Found(mine.text + r.measure_noun(q.unit, unit.kind if unit else ""), mine.kinds)
-        if not earlier and start == clause_start > sentence_start and (
-                (cut_only and mine.kinds) or not text[start:q.start].strip()):
+        restates = cut_only and (bool(mine.kinds) or any(w in r.restate for w, _ in r.tag(text[start:q.start])))
+        if not earlier and start == clause_start > sentence_start and (restates or not text[start:q.start].strip()):
             # 肉类产量方面，9941.41吨; 实际使用外资33.8亿美元，增长10%: the clause before names it (up to an
             # amount of its own that is no figure of ours)
             before = text[max(sentence_start, clause_start - BEFORE_CHARS):clause_start - 1]
