@@ -89,6 +89,7 @@ class _Reader:
         self.list_sep = frozenset(words["list_sep"])
         self.ratio = frozenset(words["ratio"])
         self.restate = frozenset(words["restate"])
+        self.from_words = frozenset(words["from_words"])
         self.nouns = frozenset(words["nouns"])
         self.max_length = int(words["max_length"][0]) if words["max_length"] else 16
         self.suffix = words.pairs("counted_suffix")  # unit kind -> the noun that counts it (people -> 人数)
@@ -171,6 +172,10 @@ class _Reader:
         if at >= 0:
             before = self.phrase_before(tokens[:at])
             return Phrase(before.text, before.kinds | {"share"}, before.noun, before.nouns)
+        at = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k][0] in self.from_words), -1)
+        if at > 0 and not any(t[1] in self.head_tags for t in tokens[at + 1:]):
+            # 澳门失业率从回归之初的|6.3%, 补贴资金由2019年6亿增加到|9.3亿元: the phrase before 从 / 由
+            return self.phrase_before(tokens[:at])
         # 累计 anywhere before the figure makes it cumulative (全县累计建设高标准农田 12万亩)
         kinds = {"cumulative"} if any(w in self.cumulative for w, _ in tokens) else set()
         tokens, cut = self.cut_tail(tokens)
@@ -468,6 +473,9 @@ class _Labeller:
         # nothing but words that are cut before the figure (、达 3.6万亿元, 高于全国平均水平 4.9个百分点)
         cut_only = not mine.text and bool(text[start:q.start].strip()) and \
             r.only_cut(r.tag(text[max(start, q.start - BEFORE_CHARS):q.start]))
+        window = r.tag(text[start:q.start]) if not mine.text else []
+        restates = (cut_only and (bool(mine.kinds) or any(w in r.restate for w, _ in window))) or \
+            any(w in r.from_words for w, _ in window)  # 较“十三五”末的|9323.1亿元: the amount of the clause before
         counted = q.unit in self.kb.units.units and self.kb.units.units[q.unit].kind in COUNTED_KINDS
         unit = self.kb.units.units.get(q.unit)
         suffix = r.suffix.get(unit.kind, "") if unit else ""
@@ -490,7 +498,7 @@ class _Labeller:
             verbs = r.verbs_after(r.tag(text[q.end:end]))
             if verbs:  # 45人|挂任驻村第一书记 -> 挂任驻村第一书记人数
                 return _Found(verbs + suffix, mine.kinds, text.find(verbs[-1], q.end, end) + 1 or q.end)
-        if not mine.text and earlier and (last is not None or after_place or mine.kinds or cut_only):
+        if not mine.text and earlier and (last is not None or after_place or mine.kinds or cut_only or restates):
             return _Found(self._recount(earlier[-1], suffix), mine.kinds)  # 16户|71人, 同比增长6%, 昭觉县2.34亿元
         if follows.text:
             return _Found(follows.text, mine.kinds, quote_end)
@@ -498,7 +506,6 @@ class _Labeller:
             return _Found(mine.text, mine.kinds)  # 村组巷道及产业路硬化 270公里: an event names the measure
         if mine.text:  # only verbs before the figure: 带动 288户 -> 带动户数, 累计发放 758亿元 -> 发放额
             return _Found(mine.text + r.measure_noun(q.unit, unit.kind if unit else ""), mine.kinds)
-        restates = cut_only and (bool(mine.kinds) or any(w in r.restate for w, _ in r.tag(text[start:q.start])))
         if not earlier and start == clause_start > sentence_start and (restates or not text[start:q.start].strip()):
             # 肉类产量方面，9941.41吨; 实际使用外资33.8亿美元，增长10%: the clause before names it (up to an
             # amount of its own that is no figure of ours)
