@@ -42,10 +42,12 @@ BEFORE_CHARS = 40  # characters of the clause before a figure that are segmented
 AFTER_CHARS = 24  # … and after it, for the counted noun that follows a figure
 LIST_CHARS = 80  # … and of a list before 分别
 UNNAMED = "未命名指标"  # the label of a figure whose indicator cannot be named
+_PEOPLE = frozenset({"people", "households", "person-time"})
 COUNTED_KINDS = frozenset({"count", "households", "people", "person-time"})  # measure words of counted things
 _DIGIT = re.compile(r"\d")
 _LAST_AMOUNT = re.compile(r"[\d.,]+[^\d，,。；;、]*$")  # an amount that ends a clause, with its unit
 _STATED_NUMBER = re.compile(r"^[\d.,一二三四五六七八九十百千万亿两零〇]+[余多]?")
+_NUMERAL = re.compile(r"[一二三四五六七八九十百千万亿两多几]")  # numerals written in characters
 _NUMBER = re.compile(r"[\d.,%]+")  # a number alone (PM2.5浓度 is a word)
 _SPACE = re.compile(r"[\s\u3000]+")
 _DATE_END = re.compile(r"(?:(?:19|20)\d{2}年(?:底|末|初|度)?|\d{1,2}月(?:底|末|份|初)?|\d{1,2}日|[上下]半年|年底|年末|年初"
@@ -226,7 +228,7 @@ class _Reader:
             if token[1] in self.qualifier_tags and n + 1 < len(rest) and self.is_noun(rest[n + 1]):
                 run.append(token)  # 10个|未来|产业先导区, 25家|东部|企业: a time or direction word qualifies it
                 continue
-            if token[1] in self.numeral_tags and not _DIGIT.search(token[0]) and \
+            if token[1] in self.numeral_tags and _NUMERAL.search(token[0]) and not _DIGIT.search(token[0]) and \
                     any(self.is_noun(t) for t in rest[n + 1:n + 4]):
                 run.append(token)  # 5条|多式联运示范线路, 2家|千亿级园区: a numeral inside a name
                 continue
@@ -236,6 +238,8 @@ class _Reader:
         while run and run[-1][1] not in self.head_tags and any(t[1] in self.head_tags for t in run[:-1]):
             run.pop()  # 3615户贫困户|稳定: the phrase ends with its head
         if not run or run[-1][1] not in self.head_tags or not (self.is_noun(run[0]) or verb_start):
+            return NOTHING
+        if run[0][0] in self.action:  # 下达377亿元|推动|国家综合货运枢纽…: what the amount is for, not what it is
             return NOTHING
         return self._phrase(self._trim_start(run) if not self.is_noun(run[0]) else run, set())
 
@@ -357,6 +361,8 @@ class _Labeller:
         return (found[-1].end, True) if found else (start, False)
 
     def before(self, start: int, end: int) -> Phrase:
+        if start >= end:
+            return NOTHING
         start = max(start, end - BEFORE_CHARS)
         return self.r.phrase_before(self.r.tag(_ASIDE.sub("", self.text[start:end])))
 
@@ -461,6 +467,13 @@ class _Labeller:
         if q.start in self.lists:
             return self.lists[q.start]
         text, r = self.text, self.r
+        units = self.kb.units.units
+        if previous and labels and previous[-1].start >= para_start and not text[previous[-1].end:q.start].strip() \
+                and q.unit in units and previous[-1].unit in units and (
+                    q.unit == previous[-1].unit or {units[q.unit].kind, units[previous[-1].unit].kind} <= _PEOPLE):
+            # 16户|71人: right after a figure of the same measure or of people, the same indicator (its people
+            # for its households)
+            return _Found(self._recount(labels[-1], r.suffix.get(units[q.unit].kind, "")))
         clause_start = self.structure.clause_start(q.start, para_start, CLAUSE_LOOKBACK)
         sentence_start = self.structure.sentence_start(q.start, para_start, CLAUSE_LOOKBACK)
         earlier = [lab for prev, lab in zip(previous, labels, strict=True) if prev.start >= sentence_start]
@@ -550,8 +563,9 @@ def observations(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
         sentence_of = [structure.sentence_start(q.start, para.start, CLAUSE_LOOKBACK) for q in figures]
         in_para: list[Quantity] = []
         labels: list[str] = []
+        listing = any(w in text[para.start:para.end] for w in reader.respectively)  # no 分别: no list to read
         for n, q in enumerate(figures):
-            if q.start not in labeller.lists:
+            if listing and q.start not in labeller.lists:
                 labeller.read_list(figures, n, labels, sentence_of[n])
             found = labeller.label(q, figures[n + 1] if n + 1 < len(figures) else None, in_para[-24:],
                                    labels[-24:], para.start)
