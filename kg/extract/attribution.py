@@ -121,12 +121,14 @@ def _national_scope(doc: Document, kb: KnowledgeBase, mentions: Sequence[RegionM
                     main: Region | None) -> Region | None:
     """A bulletin that ranges over many provinces, with no place in its title or publisher, is about
     the country: its first-named place must not claim every figure."""
-    if main is None or main.level == "country" or len(mentions) < 3:
+    if main is None or main.level in ("country", "foreign") or len(mentions) < 3:
         return main
     if (doc.meta.title and find_regions(doc.meta.title, kb.gazetteer)) or \
             (doc.meta.publisher and find_regions(doc.meta.publisher, kb.gazetteer)):
         return main
-    provinces = Counter(m.region.chain()[-1].key for m in mentions)
+    provinces = Counter(m.region.chain()[-1].key for m in mentions if m.region.chain()[-1].level == "province")
+    if not provinces:
+        return main
     home = main.chain()[-1].key
     if len(provinces) >= 3 and provinces[home] * 2 < sum(provinces.values()):
         return CHINA
@@ -433,14 +435,15 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
     assert ex.structure is not None
     stories = [b for b in ex.structure.stories if b.kind == "story"]
     if not stories:
-        return [_Story(0, len(doc.text), ex.main_region, ex.main_region)]
+        return [_Story(0, len(doc.text), ex.main_region, ex.main_region)]  # one story: the document's
     out = [_Story(0, stories[0].start, ex.main_region, CHINA)]
     for block in stories:
         home = most_specific(_label_places(block.title, (), kb)) if block.title else None
         if home is None:
             mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
             home = _dominant(mentions)
-        out.append(_Story(block.start, block.end, home or CHINA, CHINA))
+        foreign = home is not None and home.chain()[-1].level == "foreign"
+        out.append(_Story(block.start, block.end, home or CHINA, home if foreign else CHINA))
     return out
 
 
@@ -495,6 +498,7 @@ class _Walk:
         self.whole = {w: level for w, level in words.pairs("whole_region").items()}
         self.target = tuple(words["target"])
         self.forecast = tuple(words["forecast"])
+        self.standard = tuple(words["standard"])
 
     def run(self, points: list[_Point]) -> None:
         points.sort(key=lambda p: p.pos)
@@ -586,6 +590,9 @@ class _Walk:
             period = cue.period
         else:
             period = framed
+        sentence = self.doc.text[start:p.pos + 12]
+        if period is None and scoper.doc_year and any(w in sentence for w in self.standard):
+            period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
         p.period = period
         before = self.doc.text[start:p.pos]
         after = self.doc.text[p.pos:p.pos + 12]
