@@ -74,15 +74,18 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
                  kb: KnowledgeBase) -> Region | None:
     """Title, else publisher, else the first paragraph of body text (30+ characters) naming a place,
     else the place named most."""
+    words = kb.lexicon["attribution_words"]
     for label in (doc.meta.title, doc.meta.publisher):
         if label:
             region = most_specific(_label_places(label, mentions, kb))
             if region is not None:
                 return region
-    words = kb.lexicon["attribution_words"]
+    if doc.meta.title and any(w in doc.meta.title for w in words["national"]):
+        return CHINA  # 全国人大常委会会议举行, 国务院常务会议: national business, wherever it is held
     partner, venue = frozenset(words["partner_before"]), tuple(words["venue_after"])
     mentions = [m for m in mentions if not _partner_or_venue(doc.text, m, partner, venue)]
     starts = [m.start for m in mentions]
+    found: Region | None = None
     for para in structure.paragraphs:
         if para.end - para.start < 30:
             continue
@@ -90,9 +93,16 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
         line_end = doc.text.find("\n", para.start)
         end = len(doc.text) if line_end < 0 else line_end + 1
         if i < len(mentions) and mentions[i].start < end:
-            return mentions[i].region
-    counts = Counter(m.region for m in mentions)
-    return counts.most_common(1)[0][0] if counts else None
+            found = mentions[i].region
+            break
+    if found is None:
+        counts = Counter(m.region for m in mentions)
+        found = counts.most_common(1)[0][0] if counts else None
+    if found is not None and found.chain()[-1].level == "foreign":
+        # a place abroad is what a report is about only when most of its places are there
+        dominant = _dominant(mentions)
+        return dominant if dominant is not None and dominant.chain()[-1] == found.chain()[-1] else CHINA
+    return found
 
 
 def _label_places(label: str, mentions: Sequence[RegionMention], kb: KnowledgeBase) -> list[Region]:
@@ -435,15 +445,18 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
     assert ex.structure is not None
     stories = [b for b in ex.structure.stories if b.kind == "story"]
     if not stories:
-        return [_Story(0, len(doc.text), ex.main_region, ex.main_region)]  # one story: the document's
-    out = [_Story(0, stories[0].start, ex.main_region, CHINA)]
+        home = ex.main_region
+        # one story: places in it lie within its home, unless that is the country or abroad (then anywhere)
+        scope = home if home is not None and home.level not in ("country", "foreign") else None
+        return [_Story(0, len(doc.text), home, scope)]
+    out = [_Story(0, stories[0].start, ex.main_region, None)]
     for block in stories:
         home = most_specific(_label_places(block.title, (), kb)) if block.title else None
         if home is None:
             mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
             home = _dominant(mentions)
-        foreign = home is not None and home.chain()[-1].level == "foreign"
-        out.append(_Story(block.start, block.end, home or CHINA, home if foreign else CHINA))
+        # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
+        out.append(_Story(block.start, block.end, home or CHINA, None))
     return out
 
 
