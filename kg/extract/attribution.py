@@ -20,13 +20,14 @@ mentions and cited documents take their measure's region, else the home region.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kg.extract.component import component
 from kg.extract.periods import Cue, cue_finder, resolve_cues
-from kg.extract.regions import find_regions, most_specific, places_in_label
+from kg.extract.regions import label_regions, most_specific, places_in_label
 from kg.knowledge import KnowledgeBase
 from kg.model import (
     CHINA,
@@ -41,6 +42,7 @@ from kg.model import (
 )
 
 SENTENCE_LOOKBACK = 300  # characters: no sentence or clause is longer
+_FULL_STOP = re.compile("[。！？!?]")
 VENUE_REACH = 4  # characters after a place where a venue verb (举行, 召开 …) makes it a venue
 
 
@@ -52,6 +54,11 @@ def _within(region: Region, scope: Region | None) -> bool:
     if scope.key == CHINA.key:
         return chain[-1].level == "province" or chain[-1].key == CHINA.key
     return any(r.key == scope.key for r in chain)
+
+
+def _any_of(words: Sequence[str]) -> re.Pattern[str]:
+    """One pattern finding any of the words (a scan in C instead of a loop over them)."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
 def _partner_or_venue(text: str, mention: RegionMention, partner_before: frozenset[str],
@@ -109,16 +116,16 @@ def _label_places(label: str, mentions: Sequence[RegionMention], kb: KnowledgeBa
     """Places a title or publisher names, in order: divisions (and short forms the body uses too), then
     the towns and zones it names itself (平潭综合实验区君山片区管理局 -> 平潭综合实验区, 君山片区)."""
     found = places_in_label(label, mentions, kb.gazetteer)
-    own = [m.region for m in find_regions(label, kb.gazetteer) if m.region.code is None]
+    own = [m.region for m in label_regions(label, kb.gazetteer) if m.region.code is None]
     return found + [r for r in own if r not in found]
 
 
 def _publisher_region(doc: Document, kb: KnowledgeBase, main: Region | None) -> Region | None:
     """A title without a place leaves the publisher to say whose document it is (凉山州财政局): its
     region wins over a place merely named in the body, unless that place lies within it."""
-    if not doc.meta.publisher or (doc.meta.title and find_regions(doc.meta.title, kb.gazetteer)):
+    if not doc.meta.publisher or (doc.meta.title and label_regions(doc.meta.title, kb.gazetteer)):
         return main
-    named = find_regions(doc.meta.publisher, kb.gazetteer)
+    named = label_regions(doc.meta.publisher, kb.gazetteer)
     if not named or named[0].start != 0:
         return main
     publisher = named[0].region
@@ -133,8 +140,8 @@ def _national_scope(doc: Document, kb: KnowledgeBase, mentions: Sequence[RegionM
     the country: its first-named place must not claim every figure."""
     if main is None or main.level in ("country", "foreign") or len(mentions) < 3:
         return main
-    if (doc.meta.title and find_regions(doc.meta.title, kb.gazetteer)) or \
-            (doc.meta.publisher and find_regions(doc.meta.publisher, kb.gazetteer)):
+    if (doc.meta.title and label_regions(doc.meta.title, kb.gazetteer)) or \
+            (doc.meta.publisher and label_regions(doc.meta.publisher, kb.gazetteer)):
         return main
     provinces = Counter(m.region.chain()[-1].key for m in mentions if m.region.chain()[-1].level == "province")
     if not provinces:
@@ -230,10 +237,8 @@ class _Scoper:
         return None
 
     def first_sentence_end(self, para: Block) -> int:
-        for i in range(para.start, para.end):
-            if self.text[i] in "。！？!?":
-                return i
-        return para.end
+        m = _FULL_STOP.search(self.text, para.start, para.end)
+        return m.start() if m else para.end
 
     def paragraph_region(self, para: Block, scope: Region | None, home: Region | None) -> Region | None:
         """The most specific place the paragraph's first sentence names inside its scope (or inside the
@@ -393,8 +398,9 @@ class _Sections:
         that names a period; plans when any section holding it plans."""
         period, start, plans = None, -1, False
         i = bisect.bisect_right(self._starts, pos) - 1
-        # sections nest: look at every earlier section that still holds pos, innermost (latest) first
-        for j in range(i, -1, -1):
+        # sections nest: look at the earlier sections that still hold pos, innermost (latest) first (a
+        # section holds at most a few dozen headed sections before pos inside it)
+        for j in range(i, max(-1, i - 64), -1):
             section, p, pl = self.items[j]
             if section.start <= pos < section.end:
                 if period is None and p is not None:
@@ -509,9 +515,10 @@ class _Walk:
         self.stories = _stories(doc, ex, scoper, kb)
         words = scoper.words
         self.whole = {w: level for w, level in words.pairs("whole_region").items()}
-        self.target = tuple(words["target"])
-        self.forecast = tuple(words["forecast"])
-        self.standard = tuple(words["standard"])
+        self._whole_first = frozenset(w[0] for w in self.whole)
+        self.target = _any_of(words["target"])
+        self.forecast = _any_of(words["forecast"])
+        self.standard = _any_of(words["standard"])
 
     def run(self, points: list[_Point]) -> None:
         points.sort(key=lambda p: p.pos)
@@ -575,6 +582,8 @@ class _Walk:
         """全省 / 全县 … opening the clause or sentence: the region at that level around `region`."""
         text = self.doc.text
         for start in (clause_start, sentence_start):
+            if self._whole_first.isdisjoint(text[start:start + 2]):
+                continue
             for word, level in self.whole.items():
                 if text.startswith(word, start) or text.startswith(word, start + 1) and text[start] in "在对":
                     if level == "country":
@@ -603,15 +612,13 @@ class _Walk:
             period = cue.period
         else:
             period = framed
-        sentence = self.doc.text[start:p.pos + 12]
-        if period is None and scoper.doc_year and any(w in sentence for w in self.standard):
+        if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
         p.period = period
-        before = self.doc.text[start:p.pos]
-        after = self.doc.text[p.pos:p.pos + 12]
-        if any(w in before for w in self.forecast):
+        text = self.doc.text
+        if self.forecast.search(text, start, p.pos):
             p.status = "forecast"
-        elif any(w in before for w in self.target) or any(w in after[:8] for w in ("目标",)) or plans:
+        elif self.target.search(text, start, p.pos) or "目标" in text[p.pos:p.pos + 8] or plans:
             p.status = "target"
         elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
             p.status = "target"
