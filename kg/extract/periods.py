@@ -39,6 +39,8 @@ class CueFinder:
         self.within = frozenset(words["within_frame"])
         self.forward_before = re.compile(_alternation(words["forward_before"]))
         self.forward_after = re.compile(_alternation(words["forward_after"]))
+        self.effective_before = tuple(words["effective_before"])
+        self.effective_after = tuple(words["effective_after"])
         y = r"(?P<y>(?:19|20)\d{2})"
         m = r"(?P<m>1[0-2]|0?[1-9])"
         month_part = _alternation(words["month_part"])
@@ -77,11 +79,19 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         if g["y"]:
             year = int(g["y"])
             if not g["asof"] and text[max(0, m.start("y") - 1):m.start("y")] in ("—", "-", "–", "至", "到", "~", "～"):
-                continue  # end of a range of years (2022—2025年)
+                first = _RANGE_START.search(text, max(0, m.start("y") - 8), m.start("y"))
+                if first is not None and int(first.group(1)) < year and not g["m"]:
+                    # 2021—2025年: the interval, a figure of all those years (not its last one)
+                    out.append(Cue(first.start(), m.end(), f"{first.group(1)}/{year}", False))
+                continue  # the end of a range of years is no cue of its own
             nxt = text[m.end():m.end() + 1]
             if not g["m"] and not g["yend"] and not g["ysince"] and nxt in "—-至到和、" and nxt:
                 continue  # a range or list of years (2019至2021年, 2021年和2022年): not a cue
-            if g["m"]:
+            effective = text[max(0, m.start() - 1):m.start()] in finder.effective_before and \
+                any(text.startswith(w, _day_end(text, m.end())) for w in finder.effective_after)
+            if effective:
+                period = f"{year:04d}"  # 自2017年7月1日起: a rule in force from then, a figure of that year
+            elif g["m"]:
                 period = f"{year:04d}-{int(g['m']):02d}"
             elif g["yend"] and g["asof"]:
                 period = f"{year:04d}-12"
@@ -125,6 +135,15 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         within = bool(g["rel"]) and g["rel"] in finder.within and not g["rm"]
         out.append(Cue(m.start(), m.end(), period, frame, within, bool(g["asof"]) and g["asof"] != "到"))
     return out
+
+
+_RANGE_START = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–至到~～]{1,2}\s*$")
+
+
+def _day_end(text: str, pos: int) -> int:
+    """Past a day of the month (1日, 15号) after a cue that ends with its month."""
+    m = re.match(r"\s*\d{1,2}\s*[日号]", text[pos:pos + 6])
+    return pos + m.end() if m else pos
 
 
 def infer_year(text: str, finder: CueFinder, protected: Blocks | None = None) -> int | None:

@@ -710,6 +710,22 @@ def _outermost(regions: list[Region]) -> list[Region]:
     return out
 
 
+LABEL_MAX = 200  # characters of a title, publisher or cited title: what `label_regions` caches
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_regions(label: str, gazetteer: Gazetteer) -> tuple[RegionMention, ...]:
+    return tuple(find_regions(label, gazetteer))
+
+
+def label_regions(label: str, gazetteer: Gazetteer) -> tuple[RegionMention, ...]:
+    """`find_regions` on a short label (a title, a publisher, a cited title), remembered: the same labels
+    recur in every document of a site or a bulletin."""
+    if len(label) > LABEL_MAX:
+        return tuple(find_regions(label, gazetteer))
+    return _label_regions(label, gazetteer)
+
+
 # --- components ----------------------------------------------------------------------------------
 
 
@@ -720,7 +736,7 @@ def places(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     assert ex.structure is not None
     titles = [(b.start, b.end) for b in ex.structure.protected if b.kind == "title"]
     scope = [m.region for label in (doc.meta.title, doc.meta.publisher) if label
-             for m in find_regions(label, kb.gazetteer)]
+             for m in label_regions(label, kb.gazetteer)]
     return replace(ex, regions=tuple(find_regions(doc.text, kb.gazetteer, register=kb.register, protected=titles,
                                                   scope=scope)))
 
