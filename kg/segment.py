@@ -5,8 +5,7 @@ document (kg.extract.observations).  rjieba gives jieba's cuts and tags 3–5 M 
 than `jieba.posseg` (shared/notes/libraries.md).  Its dictionary splits domain terms
 (一般公共预算收入 -> 一般|公共|预算|收入, tagged a|b|v|v), so the knowledge base adds its own words as
 nouns: every label of the indicator scheme and of the programme scheme, and the nouns of
-kg/data/indicator_words.tsv.  The dictionary is built when the first text is tagged (a build's parent
-process, which only writes the store, never pays for it) and tags are cached per text.
+kg/data/indicator_words.tsv, when the first text is tagged; tags are cached per text.
 """
 
 from __future__ import annotations
@@ -14,11 +13,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from rjieba import Jieba
+
 Token = tuple[str, str]  # (word, part-of-speech tag: jieba's ICTCLAS-style tags, n, v, vn, m, x …)
 
 USER_TAG = "n"  # the tag given to the knowledge base's words
 USER_FREQ = 200_000  # high enough that a listed term wins over the dictionary's pieces (jieba's own scale)
 CACHE_SIZE = 1 << 15
+# A tagger with jieba's dictionary, built when the module is imported (0.15 s): a build's forkserver imports
+# the extractors before it forks the workers, so each worker starts with one and only adds its user words.
+# The first Segmenter of a process takes it; any other builds its own, so two knowledge bases never share
+# a dictionary.
+_PREBUILT: Jieba | None = Jieba()
 # jieba's HMM joins characters the dictionary does not know into words with guessed tags (资助率均达到 ->
 # 资助|率均|达到, 率均 an adverb); without it every word and tag comes from the dictionaries
 HMM = False
@@ -33,9 +39,8 @@ class Segmenter:
 
     @functools.cached_property
     def _jieba(self):  # noqa: ANN202 - rjieba.Jieba has no type stubs for its methods
-        from rjieba import Jieba
-
-        jieba = Jieba()
+        global _PREBUILT
+        jieba, _PREBUILT = (_PREBUILT, None) if _PREBUILT is not None else (Jieba(), None)
         for word in self.words:
             jieba.add_word(word, USER_FREQ, USER_TAG)
         return jieba
