@@ -109,7 +109,8 @@ def user_words(indicators: IndicatorScheme, programmes: ProgrammeScheme, lexicon
     words |= {normalise_label(label) for label, concept in programmes.surface_labels() if concept is not None}
     lists = lexicon["indicator_words"]
     openers = set(lists["action_verbs"]) | set(lists["lead"]) | set(lexicon["figure_kinds"]["cumulative_around"])
-    words = {w for w in words if not any(w.startswith(o) and len(w) > len(o) for o in openers)}
+    longest = max(map(len, openers), default=0)
+    words = {w for w in words if not any(w[:n] in openers for n in range(1, min(longest, len(w) - 1) + 1))}
     words |= set(lists["nouns"])
     return {w for w in words if not w.isascii()}
 

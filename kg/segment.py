@@ -12,19 +12,32 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from rjieba import Jieba
+if TYPE_CHECKING:
+    from rjieba import Jieba
 
 Token = tuple[str, str]  # (word, part-of-speech tag: jieba's ICTCLAS-style tags, n, v, vn, m, x …)
 
 USER_TAG = "n"  # the tag given to the knowledge base's words
 USER_FREQ = 200_000  # high enough that a listed term wins over the dictionary's pieces (jieba's own scale)
 CACHE_SIZE = 1 << 15
-# A tagger with jieba's dictionary, built when the module is imported (0.15 s): a build's forkserver imports
-# the extractors before it forks the workers, so each worker starts with one and only adds its user words.
-# The first Segmenter of a process takes it; any other builds its own, so two knowledge bases never share
-# a dictionary.
-_PREBUILT: Jieba | None = Jieba()
+# A tagger with jieba's dictionary built ahead (0.15 s, 60 MB) by `preload()`, which kg.extract.observations
+# calls when it is imported: a build's forkserver imports the extractors before it forks the workers, so
+# each worker starts with one and only adds its user words, and the build's parent, which loads a knowledge
+# base only for the programme links, never builds one.  The first Segmenter of a process takes it; any
+# other builds its own, so two knowledge bases never share a dictionary.
+_PREBUILT: Jieba | None = None
+_TAKEN = False
+
+
+def preload() -> None:
+    """Build the tagger the first Segmenter of this process will take (once; no-op afterwards)."""
+    global _PREBUILT
+    if _PREBUILT is None and not _TAKEN:
+        from rjieba import Jieba
+
+        _PREBUILT = Jieba()
 # jieba's HMM joins characters the dictionary does not know into words with guessed tags (资助率均达到 ->
 # 资助|率均|达到, 率均 an adverb); without it every word and tag comes from the dictionaries
 HMM = False
@@ -39,8 +52,10 @@ class Segmenter:
 
     @functools.cached_property
     def _jieba(self):  # noqa: ANN202 - rjieba.Jieba has no type stubs for its methods
-        global _PREBUILT
-        jieba, _PREBUILT = (_PREBUILT, None) if _PREBUILT is not None else (Jieba(), None)
+        global _PREBUILT, _TAKEN
+        from rjieba import Jieba
+
+        jieba, _PREBUILT, _TAKEN = (_PREBUILT or Jieba()), None, True
         for word in self.words:
             jieba.add_word(word, USER_FREQ, USER_TAG)
         return jieba

@@ -35,7 +35,9 @@ from dataclasses import dataclass, replace
 from kg.extract.component import component
 from kg.knowledge import KnowledgeBase
 from kg.model import DocStructure, Document, Evidence, Extraction, Observation, Quantity, RegionMention
-from kg.segment import Token
+from kg.segment import Token, preload
+
+preload()  # jieba's dictionary, before a build's forkserver forks its workers (kg.segment)
 
 CLAUSE_LOOKBACK = 300  # characters: no clause or sentence is longer
 BEFORE_CHARS = 40  # characters of the clause before a figure that are segmented (a label is far shorter)
