@@ -43,6 +43,7 @@ CLAUSE_LOOKBACK = 300  # characters: no clause or sentence is longer
 BEFORE_CHARS = 40  # characters of the clause before a figure that are segmented (a label is far shorter)
 AFTER_CHARS = 24  # … and after it, for the counted noun that follows a figure
 LIST_CHARS = 80  # … and of a list before 分别
+CACHE_SIZE = 1 << 14  # texts whose tokens and phrase are remembered
 UNNAMED = "未命名指标"  # the label of a figure whose indicator cannot be named
 _PEOPLE = frozenset({"people", "households", "person-time"})
 COUNTED_KINDS = frozenset({"count", "households", "people", "person-time"})  # measure words of counted things
@@ -135,14 +136,25 @@ class _Reader:
 
     def tag(self, text: str) -> list[Token]:
         """Tokens of `text` without spaces; a “quoted” name is one noun (“一户一策”贫困户); the listed
-        nouns are nouns whatever the dictionary says (资助|率: 率 is tagged a verb)."""
+        nouns are nouns whatever the dictionary says (资助|率: 率 is tagged a verb).  A new list each time
+        (callers cut it); the tokens are cached per text."""
+        return list(self._tag(text))
+
+    @functools.lru_cache(maxsize=CACHE_SIZE)  # noqa: B019 - one reader per knowledge base, kept for the process
+    def _tag(self, text: str) -> tuple[Token, ...]:
         out: list[Token] = []
         for n, part in enumerate(_QUOTED.split(_SPACE.sub("", text))):
             if n % 2:
                 out.append((part, "nz"))
             elif part:
                 out.extend((w, "n") if w in self.nouns else (w, t) for w, t in self.segmenter.tag(part))
-        return out
+        return tuple(out)
+
+    @functools.lru_cache(maxsize=CACHE_SIZE)  # noqa: B019
+    def phrase_of(self, window: str) -> Phrase:
+        """The phrase that ends the words before a figure (phrase_before of their tokens), cached per text:
+        the same words stand before many figures (地区生产总值增长, 同比增长)."""
+        return self.phrase_before(self.tag(_ASIDE.sub("", window)))
 
     # -- phrases ------------------------------------------------------------------------------------
 
@@ -365,8 +377,7 @@ class _Labeller:
     def before(self, start: int, end: int) -> Phrase:
         if start >= end:
             return NOTHING
-        start = max(start, end - BEFORE_CHARS)
-        return self.r.phrase_before(self.r.tag(_ASIDE.sub("", self.text[start:end])))
+        return self.r.phrase_of(self.text[max(start, end - BEFORE_CHARS):end])
 
     def after(self, q: Quantity, stop: int, verb_start: bool) -> tuple[Phrase, int]:
         """The noun phrase after a figure, and where it ends (the figure's end when there is none)."""
@@ -494,16 +505,18 @@ class _Labeller:
         counted = q.unit in self.kb.units.units and self.kb.units.units[q.unit].kind in COUNTED_KINDS
         unit = self.kb.units.units.get(q.unit)
         suffix = r.suffix.get(unit.kind, "") if unit else ""
-        follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
         implied = _STATED_NUMBER.sub("", q.stated).strip()
         if not mine.text and "share" in mine.kinds and earlier:
             return _Found(earlier[-1], mine.kinds)  # 已消除风险1955户，占监测对象的65.5%
         if mine.text and mine.noun:
             if mine.text in r.ratio and earlier:
                 return _Found(earlier[-1], mine.kinds | {"share"})  # 投入…3.2亿元，占比61.5%
-            if counted and follows.text and follows.noun and len(follows.text) >= 2 and mine.kinds <= {"cumulative"}:
-                return _Found(follows.text, mine.kinds, quote_end)  # 中省市县共计1279个|单位
+            if counted and mine.kinds <= {"cumulative"}:
+                follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
+                if follows.text and follows.noun and len(follows.text) >= 2:
+                    return _Found(follows.text, mine.kinds, quote_end)  # 中省市县共计1279个|单位
             return _Found(r.paired(mine.text, earlier[-1]) if earlier else mine.text, mine.kinds)
+        follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
         if len(implied) >= 2 and implied != q.unit:
             return _Found(implied, mine.kinds)  # 189万建档立卡贫困户: the stated noun says what is counted
         if follows.text and not mine.kinds:
