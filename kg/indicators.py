@@ -289,9 +289,7 @@ class IndicatorScheme:
         return answer  # type: ignore[return-value]
 
     def _match(self, label: str, unit_kind: str | None, context: str, unit: str | None) -> Match | None:
-        # labels come from the Simplified text extraction reads: no Traditional-to-Simplified pass (OpenCC is
-        # the costliest part of normalising, and the scheme's labels were normalised when it was loaded)
-        text = _DROP.sub("", unicodedata.normalize("NFKC", label))
+        text = normalise_label(label)
         found = self._best(text, unit_kind)
         if found is None and context:
             head = _CONTEXT_END.split(normalise_label(context), 1)[0]

@@ -242,9 +242,10 @@ class _Reader:
             if token[1] in self.qualifier_tags and n + 1 < len(rest) and self.is_noun(rest[n + 1]):
                 run.append(token)  # 10个|未来|产业先导区, 25家|东部|企业: a time or direction word qualifies it
                 continue
-            if token[1] in self.numeral_tags and _NUMERAL.search(token[0]) and not _DIGIT.search(token[0]) and \
+            numeral = _NUMERAL.search(token[0]) or (run and run[-1][1] in self.numeral_tags and run[-1][1] != "q")
+            if token[1] in self.numeral_tags and numeral and not _DIGIT.search(token[0]) and \
                     any(self.is_noun(t) for t in rest[n + 1:n + 4]):
-                run.append(token)  # 5条|多式联运示范线路, 2家|千亿级园区: a numeral inside a name
+                run.append(token)  # 5条|多式联运示范线路, 2家|千亿|级|园区: a numeral inside a name
                 continue
             if self.breaks(token) or (self.is_verb(token) and any(t[1] in self.head_tags for t in run)):
                 break  # 78个村|获评, 156个贫困村|增加…: a verb after the counted noun says what became of it
