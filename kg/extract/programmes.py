@@ -69,7 +69,8 @@ class _Words:
         opening = "|".join(map(re.escape, sorted(words["counts"] + words["opening_counts"], key=len, reverse=True)))
         measures = "|".join(map(re.escape, sorted(words["measures"], key=len, reverse=True)))
         # a count (14个, 一批, 第二批, 新一批, 首批) or an Arabic figure with its unit (750千伏, 23日) opening a name
-        self.count = re.compile(f"(?:(?:第|新)?{numeral}|首)(?:{opening})|[0-9.]+(?:{measures})")
+        scopes = "|".join(map(re.escape, words["count_scopes"]))
+        self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")
         self.count_before_head = re.compile(f"{numeral}(?:{counts})$")
 
     def core(self, head: str) -> str:
