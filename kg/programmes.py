@@ -31,20 +31,22 @@ PROGRAMME_BASE = vocab.mint("program", "")
 # Minimum rapidfuzz `fuzz.ratio` (normalised Indel similarity, 0–100) for two programme names to be one
 # programme when the alias table does not know them.  Measured by scripts/measure_programme_threshold.py
 # on the scheme (196 concepts; positives: altLabel ↔ prefLabel of one concept plus variants seen in the
-# corpus, 447 pairs; negatives: labels of distinct concepts plus the false merges seen in the corpus graph
-# (专精特新 / 专精特新贷, 一区两体系 / 一区两园, 人工智能+行动 / 人工智能+文化行动 …), 202,240 pairs of which
-# 28,850 near-miss), near-miss guard on:
+# corpus, 450 pairs; negatives: labels of distinct concepts plus the false merges seen in the corpus graph
+# (专精特新 / 专精特新贷, 人工智能+行动 / 人工智能+文化行动, 农村低保 / 城市低保, 福厦泉… / 杭甬温…要素市场化配置综合
+# 改革试点 …), 200,981 pairs of which 28,601 near-miss), guard on (near misses, contrast words, regions:
+# issue 18, second round):
 #   threshold  precision  recall  false merges (near-miss)
-#     75        0.752     0.360     53 (36)
-#     80        0.802     0.318     35 (24)
-#     85        0.897     0.157      8  (4)
-#     90        0.926     0.056      2  (2)
+#     75        0.819     0.282     28 (12)
+#     80        0.867     0.247     17  (6)
+#     85        0.905     0.127      6  (2)
+#     90        0.957     0.049      1  (1)
 # Precision is what matters: a false merge silently joins two programmes in every region, a missed merge
 # only leaves a variant unlinked (and the alias table already knows the common variants).  85 is the knee:
-# 80 → 85 cuts false merges four-fold, 85 → 90 loses two thirds of the recall for 6 fewer.  The false
-# merges left are "name + qualifier" (省级乡村振兴重点帮扶县 ~ 乡村振兴重点帮扶县), which the scheme lists
-# explicitly, so the alias table wins before similarity is asked, and a region's run of a programme
-# (浙川东西部协作帮扶 ~ 东西部协作帮扶), which kg.extract.programme_links makes a narrower concept instead.
+# 80 → 85 cuts false merges three-fold, 85 → 90 loses most of the recall.  The guard keeps a region's run
+# apart from the national programme (it becomes a narrower concept, kg.extract.programme_links), which
+# the scheme's own altLabels with a region (浙川东西部协作) lose from the recall; in a build the alias table
+# links those before similarity is asked.  The false merges left are "name + qualifier" (东西部劳务协作帮扶 ~
+# 东西部协作帮扶, …有效衔接考核评估 ~ …有效衔接) and 三保障 ~ 三重保障.
 SIMILARITY_THRESHOLD = 85.0
 
 # Characters that never change which programme a name denotes.
