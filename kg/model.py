@@ -7,6 +7,7 @@ Every stage takes and returns these dataclasses only, so each can be tested and 
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -216,8 +217,6 @@ class DocStructure:
     splitting the text with its own patterns."""
 
     paragraphs: Blocks
-    sentences: Blocks
-    clauses: Blocks
     headings: Blocks
     sections: Blocks
     list_items: Blocks
@@ -225,6 +224,16 @@ class DocStructure:
     stories: Blocks
     sentence_stops: tuple[int, ...]  # positions of the characters that end a sentence
     clause_stops: tuple[int, ...]  # … and a clause
+    text: str = field(default="", repr=False, compare=False)
+
+    @functools.cached_property
+    def sentences(self) -> Blocks:
+        """The sentences (cut every SENTENCE_MAX characters), made when first asked for."""
+        return Blocks(_pieces(self.text, self.sentence_stops))
+
+    @functools.cached_property
+    def clauses(self) -> Blocks:
+        return Blocks(_pieces(self.text, self.clause_stops))
 
     def _start(self, stops: tuple[int, ...], pos: int, floor: int, lookback: int) -> int:
         floor = max(floor, pos - lookback)
@@ -242,6 +251,23 @@ class DocStructure:
     def protected_at(self, pos: int, kind: str | None = None) -> Block | None:
         block = self.protected.at(pos)
         return block if block is not None and (kind is None or block.kind == kind) else None
+
+
+SENTENCE_MAX = 500  # characters: a longer run without a sentence end is cut into pieces
+
+
+def _pieces(text: str, stops: tuple[int, ...], limit: int = SENTENCE_MAX) -> list[Block]:
+    """The stretches between stops (stop character included), cut every `limit` characters."""
+    out: list[Block] = []
+    start = 0
+    for end in [*(s + 1 for s in stops), len(text)]:
+        while end - start > limit:
+            out.append(Block(start, start + limit))
+            start += limit
+        if end > start and not text[start:end].isspace():
+            out.append(Block(start, end))
+        start = max(start, end)
+    return out
 
 
 # --- extraction results -------------------------------------------------------------------------
@@ -273,14 +299,14 @@ class Region:
             return "CN"
         return f"{self.parent.key if self.parent else 'x'}/{self.name}"
 
-    def chain(self) -> list[Region]:
-        """The region and its ancestors, most specific first."""
-        out: list[Region] = []
-        node: Region | None = self
-        while node is not None:
-            out.append(node)
-            node = node.parent
-        return out
+    def chain(self) -> tuple[Region, ...]:
+        """The region and its ancestors, most specific first (made once per region: extraction asks for it
+        hundreds of thousands of times)."""
+        cached = self.__dict__.get("_chain")
+        if cached is None:
+            cached = (self, *self.parent.chain()) if self.parent is not None else (self,)
+            object.__setattr__(self, "_chain", cached)
+        return cached
 
 
 CHINA = Region(name="中国", level="country")

@@ -37,7 +37,7 @@ def test_cues(text: str, date: str, expected: str) -> None:
 
 
 def test_ranges_and_lists_of_years_are_no_cue() -> None:
-    assert [c.period for c in resolve_cues("规划(2022—2025年)", "2022-05-24", 2022)] == []
+    assert [c.period for c in resolve_cues("规划(2022—2025年)", "2022-05-24", 2022)] == ["2022/2025"]  # an interval
     assert [c.period for c in resolve_cues("2021年和2022年连续考评优秀", "2024-02-19", 2024)] == ["2022"]
 
 

@@ -1,32 +1,54 @@
-"""Attribution: which region and which period every mention is about.  The one place that decides it.
+"""Attribution: which region, which period and which status every mention has.  The one place that
+decides it; the words it weighs are data (kg/data/attribution_words.tsv, period_words.tsv).
 
 Two components:
 
-- `home_region`: the region the document is about — named in its title, else its publisher, else the
-  first paragraph of body text that names a place, else the place named most; a bulletin that ranges
-  over many provinces with no place in its title or publisher is about the country.
-- `attribute`: figures, programme mentions, measures and cited documents get a region and a period.
+- `home_region`: the region the document is about — the place its title names, else its publisher's,
+  else a title naming national bodies (全国人大, 国务院) makes it the country's, else the first paragraph
+  of body text (30+ characters) naming a place that is no partner or venue, else the place named most.
+  A place abroad is the home only when most of the places named are there; a bulletin that ranges over
+  three provinces or more with no place in its title or publisher is about the country.
+- `attribute`: figures, programme mentions, measures and cited documents get a region and a period,
+  figures a status.
 
-Regions of figures: the clause's subject if the clause opens with a region; else the region the
-sentence's subject set; else a town or village inside the current region named earlier in the
-sentence; else the most specific region the paragraph's first sentence names (inside the document's
-own region); else the section heading's region (a short line that is only a place name); else the
-document's region; else the country.  Periods: the nearest time cue before the figure in its sentence;
-else the frame a paragraph opened (今年以来 …) that holds for the rest of its section; else the year the
-title names.  Measures take the most specific region they name inside the home region; programme
-mentions and cited documents take their measure's region, else the home region.
+Scopes, outermost first: the document is cut into stories (a bulletin's items, kg.extract.structure);
+each story has a home (the place its title names, else the region holding two thirds of its places, else
+the country) and, in a one-story document, a scope its places must lie in.  Inside a story, a short line
+that is only a place name heads a section about it; a paragraph is about the most specific place its
+first sentence names within the scope (places in lists, partners, venues and breakdowns do not count).
+
+Region of a figure: the place opening its clause (其中昭觉县2.34亿元); else 全省 / 全县 opening the clause
+or sentence (the region at that level around the current one); else the place opening its sentence,
+which carries on to the sentence's later clauses; else a town or village inside the current region named
+earlier in the sentence; else the paragraph's, the section heading's, the story's home, the country.  A
+programme mention in a sentence opened by an enumeration of places (通江县、南江县、平昌县建立…) holds
+for each of them.  Measures take the most specific place they name inside their region; cited
+documents take the region of where they are cited.
+
+Period: the nearest time cue before the figure in its sentence (a year, a month, 今年, 十四五 as
+2021/2025, 2021—2025年 as an interval; 自2017年7月1日起 marks when a rule takes effect); 全年 / 年内 / 当年
+inside a frame take the frame's year.  Else the frame in force: a paragraph's opening cue
+(今年以来 …; it holds to the end of its numbered or marked section), or the period of the innermost
+section heading that names one (一、2022年主要工作), whichever opened later; else the year the title
+reviews (紫阳县2023年…工作总结) or plans; else, for a standard in force (补助标准, 每户…), the
+document's year.
+
+Status: `forecast` after a forecast word in the sentence (预计); `target` after a target word (力争, 到2025年
+…达到) or right before 目标, inside a section that plans (2023年工作计划), or for a period after the
+document's year; else `actual`.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kg.extract.component import component
 from kg.extract.periods import Cue, cue_finder, resolve_cues
-from kg.extract.regions import find_regions, most_specific, places_in_label
+from kg.extract.regions import label_regions, most_specific, places_in_label
 from kg.knowledge import KnowledgeBase
 from kg.model import (
     CHINA,
@@ -41,6 +63,7 @@ from kg.model import (
 )
 
 SENTENCE_LOOKBACK = 300  # characters: no sentence or clause is longer
+_FULL_STOP = re.compile("[。！？!?]")
 VENUE_REACH = 4  # characters after a place where a venue verb (举行, 召开 …) makes it a venue
 
 
@@ -52,6 +75,11 @@ def _within(region: Region, scope: Region | None) -> bool:
     if scope.key == CHINA.key:
         return chain[-1].level == "province" or chain[-1].key == CHINA.key
     return any(r.key == scope.key for r in chain)
+
+
+def _any_of(words: Sequence[str]) -> re.Pattern[str]:
+    """One pattern finding any of the words (a scan in C instead of a loop over them)."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
 def _partner_or_venue(text: str, mention: RegionMention, partner_before: frozenset[str],
@@ -74,15 +102,18 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
                  kb: KnowledgeBase) -> Region | None:
     """Title, else publisher, else the first paragraph of body text (30+ characters) naming a place,
     else the place named most."""
+    words = kb.lexicon["attribution_words"]
     for label in (doc.meta.title, doc.meta.publisher):
         if label:
             region = most_specific(_label_places(label, mentions, kb))
             if region is not None:
                 return region
-    words = kb.lexicon["attribution_words"]
+    if doc.meta.title and any(w in doc.meta.title for w in words["national"]):
+        return CHINA  # 全国人大常委会会议举行, 国务院常务会议: national business, wherever it is held
     partner, venue = frozenset(words["partner_before"]), tuple(words["venue_after"])
     mentions = [m for m in mentions if not _partner_or_venue(doc.text, m, partner, venue)]
     starts = [m.start for m in mentions]
+    found: Region | None = None
     for para in structure.paragraphs:
         if para.end - para.start < 30:
             continue
@@ -90,25 +121,32 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
         line_end = doc.text.find("\n", para.start)
         end = len(doc.text) if line_end < 0 else line_end + 1
         if i < len(mentions) and mentions[i].start < end:
-            return mentions[i].region
-    counts = Counter(m.region for m in mentions)
-    return counts.most_common(1)[0][0] if counts else None
+            found = mentions[i].region
+            break
+    if found is None:
+        counts = Counter(m.region for m in mentions)
+        found = counts.most_common(1)[0][0] if counts else None
+    if found is not None and found.chain()[-1].level == "foreign":
+        # a place abroad is what a report is about only when most of its places are there
+        dominant = _dominant(mentions)
+        return dominant if dominant is not None and dominant.chain()[-1] == found.chain()[-1] else CHINA
+    return found
 
 
 def _label_places(label: str, mentions: Sequence[RegionMention], kb: KnowledgeBase) -> list[Region]:
     """Places a title or publisher names, in order: divisions (and short forms the body uses too), then
     the towns and zones it names itself (平潭综合实验区君山片区管理局 -> 平潭综合实验区, 君山片区)."""
     found = places_in_label(label, mentions, kb.gazetteer)
-    own = [m.region for m in find_regions(label, kb.gazetteer) if m.region.code is None]
+    own = [m.region for m in label_regions(label, kb.gazetteer) if m.region.code is None]
     return found + [r for r in own if r not in found]
 
 
 def _publisher_region(doc: Document, kb: KnowledgeBase, main: Region | None) -> Region | None:
     """A title without a place leaves the publisher to say whose document it is (凉山州财政局): its
     region wins over a place merely named in the body, unless that place lies within it."""
-    if not doc.meta.publisher or (doc.meta.title and find_regions(doc.meta.title, kb.gazetteer)):
+    if not doc.meta.publisher or (doc.meta.title and label_regions(doc.meta.title, kb.gazetteer)):
         return main
-    named = find_regions(doc.meta.publisher, kb.gazetteer)
+    named = label_regions(doc.meta.publisher, kb.gazetteer)
     if not named or named[0].start != 0:
         return main
     publisher = named[0].region
@@ -123,8 +161,8 @@ def _national_scope(doc: Document, kb: KnowledgeBase, mentions: Sequence[RegionM
     the country: its first-named place must not claim every figure."""
     if main is None or main.level in ("country", "foreign") or len(mentions) < 3:
         return main
-    if (doc.meta.title and find_regions(doc.meta.title, kb.gazetteer)) or \
-            (doc.meta.publisher and find_regions(doc.meta.publisher, kb.gazetteer)):
+    if (doc.meta.title and label_regions(doc.meta.title, kb.gazetteer)) or \
+            (doc.meta.publisher and label_regions(doc.meta.publisher, kb.gazetteer)):
         return main
     provinces = Counter(m.region.chain()[-1].key for m in mentions if m.region.chain()[-1].level == "province")
     if not provinces:
@@ -220,10 +258,8 @@ class _Scoper:
         return None
 
     def first_sentence_end(self, para: Block) -> int:
-        for i in range(para.start, para.end):
-            if self.text[i] in "。！？!?":
-                return i
-        return para.end
+        m = _FULL_STOP.search(self.text, para.start, para.end)
+        return m.start() if m else para.end
 
     def paragraph_region(self, para: Block, scope: Region | None, home: Region | None) -> Region | None:
         """The most specific place the paragraph's first sentence names inside its scope (or inside the
@@ -383,8 +419,9 @@ class _Sections:
         that names a period; plans when any section holding it plans."""
         period, start, plans = None, -1, False
         i = bisect.bisect_right(self._starts, pos) - 1
-        # sections nest: look at every earlier section that still holds pos, innermost (latest) first
-        for j in range(i, -1, -1):
+        # sections nest: look at the earlier sections that still hold pos, innermost (latest) first (a
+        # section holds at most a few dozen headed sections before pos inside it)
+        for j in range(i, max(-1, i - 64), -1):
             section, p, pl = self.items[j]
             if section.start <= pos < section.end:
                 if period is None and p is not None:
@@ -435,15 +472,18 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
     assert ex.structure is not None
     stories = [b for b in ex.structure.stories if b.kind == "story"]
     if not stories:
-        return [_Story(0, len(doc.text), ex.main_region, ex.main_region)]  # one story: the document's
-    out = [_Story(0, stories[0].start, ex.main_region, CHINA)]
+        home = ex.main_region
+        # one story: places in it lie within its home, unless that is the country or abroad (then anywhere)
+        scope = home if home is not None and home.level not in ("country", "foreign") else None
+        return [_Story(0, len(doc.text), home, scope)]
+    out = [_Story(0, stories[0].start, ex.main_region, None)]
     for block in stories:
         home = most_specific(_label_places(block.title, (), kb)) if block.title else None
         if home is None:
             mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
             home = _dominant(mentions)
-        foreign = home is not None and home.chain()[-1].level == "foreign"
-        out.append(_Story(block.start, block.end, home or CHINA, home if foreign else CHINA))
+        # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
+        out.append(_Story(block.start, block.end, home or CHINA, None))
     return out
 
 
@@ -496,9 +536,10 @@ class _Walk:
         self.stories = _stories(doc, ex, scoper, kb)
         words = scoper.words
         self.whole = {w: level for w, level in words.pairs("whole_region").items()}
-        self.target = tuple(words["target"])
-        self.forecast = tuple(words["forecast"])
-        self.standard = tuple(words["standard"])
+        self._whole_first = frozenset(w[0] for w in self.whole)
+        self.target = _any_of(words["target"])
+        self.forecast = _any_of(words["forecast"])
+        self.standard = _any_of(words["standard"])
 
     def run(self, points: list[_Point]) -> None:
         points.sort(key=lambda p: p.pos)
@@ -562,6 +603,8 @@ class _Walk:
         """全省 / 全县 … opening the clause or sentence: the region at that level around `region`."""
         text = self.doc.text
         for start in (clause_start, sentence_start):
+            if self._whole_first.isdisjoint(text[start:start + 2]):
+                continue
             for word, level in self.whole.items():
                 if text.startswith(word, start) or text.startswith(word, start + 1) and text[start] in "在对":
                     if level == "country":
@@ -590,15 +633,13 @@ class _Walk:
             period = cue.period
         else:
             period = framed
-        sentence = self.doc.text[start:p.pos + 12]
-        if period is None and scoper.doc_year and any(w in sentence for w in self.standard):
+        if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
         p.period = period
-        before = self.doc.text[start:p.pos]
-        after = self.doc.text[p.pos:p.pos + 12]
-        if any(w in before for w in self.forecast):
+        text = self.doc.text
+        if self.forecast.search(text, start, p.pos):
             p.status = "forecast"
-        elif any(w in before for w in self.target) or any(w in after[:8] for w in ("目标",)) or plans:
+        elif self.target.search(text, start, p.pos) or "目标" in text[p.pos:p.pos + 8] or plans:
             p.status = "target"
         elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
             p.status = "target"

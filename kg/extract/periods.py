@@ -79,7 +79,11 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         if g["y"]:
             year = int(g["y"])
             if not g["asof"] and text[max(0, m.start("y") - 1):m.start("y")] in ("—", "-", "–", "至", "到", "~", "～"):
-                continue  # end of a range of years (2022—2025年)
+                first = _RANGE_START.search(text, max(0, m.start("y") - 8), m.start("y"))
+                if first is not None and int(first.group(1)) < year and not g["m"]:
+                    # 2021—2025年: the interval, a figure of all those years (not its last one)
+                    out.append(Cue(first.start(), m.end(), f"{first.group(1)}/{year}", False))
+                continue  # the end of a range of years is no cue of its own
             nxt = text[m.end():m.end() + 1]
             if not g["m"] and not g["yend"] and not g["ysince"] and nxt in "—-至到和、" and nxt:
                 continue  # a range or list of years (2019至2021年, 2021年和2022年): not a cue
@@ -131,6 +135,9 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         within = bool(g["rel"]) and g["rel"] in finder.within and not g["rm"]
         out.append(Cue(m.start(), m.end(), period, frame, within, bool(g["asof"]) and g["asof"] != "到"))
     return out
+
+
+_RANGE_START = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–至到~～]{1,2}\s*$")
 
 
 def _day_end(text: str, pos: int) -> int:

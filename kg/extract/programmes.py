@@ -507,7 +507,7 @@ def title_years(title: str) -> tuple[int, ...]:
 def find_policy_documents(text: str, titles: Blocks, gazetteer: Gazetteer) -> list[PolicyDocument]:
     """Documents cited in 《》 (the structure's protected titles): title without brackets, the years it
     covers, and the issuer when the title opens with a place (《甘肃省…工作指南》 is issued by 甘肃省)."""
-    from kg.extract.regions import find_regions
+    from kg.extract.regions import label_regions
 
     out: list[PolicyDocument] = []
     for block in titles:
@@ -516,7 +516,7 @@ def find_policy_documents(text: str, titles: Blocks, gazetteer: Gazetteer) -> li
         title = text[block.start + 1:block.end - 1].strip()
         if not title:
             continue
-        named = find_regions(title, gazetteer)
+        named = label_regions(title, gazetteer)
         issuer = named[0].region if named and named[0].start == 0 else None
         out.append(PolicyDocument(title, block.start, block.end, issuer, title_years(title)))
     return out

@@ -21,7 +21,6 @@ from kg.model import Block, Blocks, DocStructure, Document, DocumentMeta, Offset
 
 SENTENCE_END = "。！？!?；;\n"
 CLAUSE_END = SENTENCE_END + ",，、：:"
-SENTENCE_MAX = 500  # characters: a longer run without a sentence end is cut into pieces
 TITLE_MAX = 120  # characters inside 《…》: longer is no title but a stray bracket
 QUOTE_MAX = 30  # characters inside “…”
 HEADING_MAX = 30  # characters of a short, unpunctuated line that is taken as a heading
@@ -70,20 +69,6 @@ class _Markers:
 def _stops(text: str, chars: str) -> list[int]:
     pattern = re.compile("[" + re.escape(chars) + "]")
     return [m.start() for m in pattern.finditer(text)]
-
-
-def _pieces(text: str, stops: list[int], limit: int) -> list[Block]:
-    """The stretches between stops (stop character included), cut every `limit` characters."""
-    out: list[Block] = []
-    start = 0
-    for end in [*(s + 1 for s in stops), len(text)]:
-        while end - start > limit:
-            out.append(Block(start, start + limit))
-            start += limit
-        if end > start and text[start:end].strip():
-            out.append(Block(start, end))
-        start = max(start, end)
-    return out
 
 
 def _paragraphs(text: str) -> list[Block]:
@@ -141,11 +126,12 @@ def _headings(doc: Document, paragraphs: Blocks, list_items: Blocks, markers: _M
     out: list[Block] = []
     for para in paragraphs:
         line = text[para.start:para.end]
-        source = doc.offsets.to_source(para.start)
-        i = bisect.bisect_right(marked_starts, source) - 1
-        if i >= 0 and marked[i][0] <= source < marked[i][1]:
-            out.append(Block(para.start, para.end, "marked", marked[i][2], line))
-            continue
+        if marked:  # only a page with marked headings needs each paragraph's place in the original
+            source = doc.offsets.to_source(para.start)
+            i = bisect.bisect_right(marked_starts, source) - 1
+            if i >= 0 and marked[i][0] <= source < marked[i][1]:
+                out.append(Block(para.start, para.end, "marked", marked[i][2], line))
+                continue
         item = list_items.at(para.start)
         short = len(line) <= HEADING_MAX and not any(c in line for c in "。！？；;，,")
         if item is not None and item.start == para.start and item.kind in markers.heading_level and short:
@@ -236,8 +222,6 @@ def document_structure(doc: Document, kb: KnowledgeBase) -> DocStructure:
     sections = Blocks(_sections(headings, len(text)))
     return DocStructure(
         paragraphs=paragraphs,
-        sentences=Blocks(_pieces(text, sentence_stops, SENTENCE_MAX)),
-        clauses=Blocks(_pieces(text, clause_stops, SENTENCE_MAX)),
         headings=headings,
         sections=sections,
         list_items=list_items,
@@ -245,4 +229,5 @@ def document_structure(doc: Document, kb: KnowledgeBase) -> DocStructure:
         stories=Blocks(_stories(sections, len(text))),
         sentence_stops=tuple(sentence_stops),
         clause_stops=tuple(clause_stops),
+        text=text,
     )
