@@ -463,6 +463,7 @@ class _Story:
     end: int
     home: Region | None
     scope: Region | None = None
+    date: str | None = None  # a bulletin's story reports what stands on the day it is broadcast
 
 
 def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) -> list[_Story]:
@@ -483,7 +484,7 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
             mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
             home = _dominant(mentions)
         # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
-        out.append(_Story(block.start, block.end, home or CHINA, None))
+        out.append(_Story(block.start, block.end, home or CHINA, None, doc.meta.date))
     return out
 
 
@@ -557,7 +558,7 @@ class _Walk:
                 if heading is not None:
                     section_region, frame = heading, None
                     for p in points[lo:hi]:
-                        self._time(p, para, None)
+                        self._time(p, para, None, story=story)
                         p.region = heading
                     continue
                 para_region = scoper.paragraph_region(para, section_region or story.scope, story.scope)
@@ -588,7 +589,7 @@ class _Walk:
                     p.region = region
                     if p.kind == "programme":
                         p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
-                    self._time(p, para, frame, sentence_start)
+                    self._time(p, para, frame, sentence_start, story)
 
     def _frame_end(self, para: Block, story: _Story) -> int:
         """Where a frame opened in `para` ends: with the innermost numbered or marked section holding it
@@ -612,7 +613,8 @@ class _Walk:
                     return next((r for r in region.chain() if r.level == level), None)
         return None
 
-    def _time(self, p: _Point, para: Block, frame: Cue | None, sentence_start: int | None = None) -> None:
+    def _time(self, p: _Point, para: Block, frame: Cue | None, sentence_start: int | None = None,
+              story: _Story | None = None) -> None:
         """Period and status of a point: the nearest cue before it in its sentence, else the paragraph's
         frame, else its section's, else the title's; a target word before it in its sentence (or right
         after it), a plan section or a year after the document's makes it a target."""
@@ -635,6 +637,8 @@ class _Walk:
             period = framed
         if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
+        if period is None and story is not None:
+            period = story.date  # a news story that says no time reports the day it is broadcast
         p.period = period
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):
