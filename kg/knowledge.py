@@ -143,7 +143,8 @@ class KnowledgeBase:
         lexicon = Lexicon.load(data)
         programmes = ProgrammeScheme.from_turtle(ontology / "programs.ttl",
                                                  generic_tails=lexicon["programme_words"]["generic_tails"],
-                                                 heads=lexicon["programme_words"]["suffixes"])
+                                                 heads=lexicon["programme_words"]["suffixes"],
+                                                 contrasts=lexicon["programme_words"]["contrasts"])
         indicators = IndicatorScheme.from_turtle(ontology / "indicators.ttl", lexicon)
         return cls(
             gazetteer=Gazetteer.from_files(data, lexicon),

@@ -1,5 +1,6 @@
 """Programme links: skos:exactMatch between variants of discovered programmes, skos:broader from a region's
-run of a scheme programme to it (甘肃省乡村建设行动 -> 乡村建设行动), and the label each programme is reported
+run of a scheme or discovered programme to it (甘肃省乡村建设行动 -> 乡村建设行动, 福厦泉要素市场化配置综合改革
+试点 -> 要素市场化配置综合改革试点), and the label each programme is reported
 under (kgo:clusterLabel), all in the programme-links graph.
 
 The label of a programme is a function of its exactMatch cluster (the connected component of the
@@ -27,7 +28,7 @@ from kg.vocab import KGO, SKOS, iri
 
 LINKS_GRAPH = iri("graph", "programme-links")
 CLUSTER_LABEL = KGO.clusterLabel
-DIGEST_VERSION = "links-3"  # bump when what the links graph holds changes: the next build rewrites it
+DIGEST_VERSION = "links-4"  # bump when what the links graph holds changes: the next build rewrites it
 
 Term = NamedNode | BlankNode | Literal
 
@@ -103,7 +104,7 @@ def link_programmes(store: KGStore, previous: object = None) -> str:
     Returns a digest of the input (discovered labels and their concepts, every programme's labels and
     scheme membership, exactMatch links from other graphs); when it equals `previous` and the links
     graph exists, nothing is recomputed."""
-    from kg.extract.programme_links import link_discovered, regional_variants
+    from kg.extract.programme_links import link_discovered, narrower_discovered, regional_variants
     from kg.knowledge import KnowledgeBase
     from kg.rdf import PROGRAMME_SCHEME
 
@@ -166,7 +167,8 @@ def link_programmes(store: KGStore, previous: object = None) -> str:
         return digest
 
     kb = KnowledgeBase.shipped()
-    pairs = link_discovered(sorted(by_label), kb.programmes)
+    words = kb.lexicon["programme_words"]
+    pairs = link_discovered(sorted(by_label), kb.programmes, kb.gazetteer, words)
     quads: set[Quad] = set()
     new_edges: list[tuple[Term, Term]] = []
     for a, b in pairs:
@@ -175,8 +177,10 @@ def link_programmes(store: KGStore, previous: object = None) -> str:
             quads.add(Quad(pa, SKOS.exactMatch, pb, LINKS_GRAPH))
             quads.add(Quad(pb, SKOS.exactMatch, pa, LINKS_GRAPH))
             new_edges.append((pa, pb))
-    for label, concept in regional_variants(sorted(by_label), kb.programmes, kb.gazetteer):
+    for label, concept in regional_variants(sorted(by_label), kb.programmes, kb.gazetteer, words):
         quads.add(Quad(NamedNode(by_label[label]), SKOS.broader, NamedNode(concept), LINKS_GRAPH))
+    for narrow, broad in narrower_discovered(sorted(by_label), kb.programmes, kb.gazetteer, words):
+        quads.add(Quad(NamedNode(by_label[narrow]), SKOS.broader, NamedNode(by_label[broad]), LINKS_GRAPH))
     for p, label in cluster_labels(programmes, [*external, *new_edges], labels, scheme_concepts).items():
         quads.add(Quad(p, CLUSTER_LABEL, Literal(label), LINKS_GRAPH))
     store.put_graph(LINKS_GRAPH.value, serialize(sorted(quads, key=str), format=RdfFormat.N_QUADS) or b"")

@@ -299,14 +299,14 @@ class Region:
             return "CN"
         return f"{self.parent.key if self.parent else 'x'}/{self.name}"
 
-    def chain(self) -> list[Region]:
-        """The region and its ancestors, most specific first."""
-        out: list[Region] = []
-        node: Region | None = self
-        while node is not None:
-            out.append(node)
-            node = node.parent
-        return out
+    def chain(self) -> tuple[Region, ...]:
+        """The region and its ancestors, most specific first (made once per region: extraction asks for it
+        hundreds of thousands of times)."""
+        cached = self.__dict__.get("_chain")
+        if cached is None:
+            cached = (self, *self.parent.chain()) if self.parent is not None else (self,)
+            object.__setattr__(self, "_chain", cached)
+        return cached
 
 
 CHINA = Region(name="中国", level="country")

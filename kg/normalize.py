@@ -334,7 +334,7 @@ def normalise(source: SourceText, kb: KnowledgeBase) -> Document:
     t2s = _t2s_edits(stage.text, simplify)
     script = detect_script(stage.text, t2s)
     stage = stage.apply(t2s)
-    meta = {k: (simplify(v) if isinstance(v, str) else v) for k, v in meta.items()}
+    meta = {k: (simplify(v) if isinstance(v, str) and not v.isascii() else v) for k, v in meta.items()}
     edits, chrome, kept, header_at = _chrome_edits(stage.text, chrome_finder(kb).find(stage.text), meta)
     chrome = tuple(_in_source(stage.map, r) for r in chrome)
     stage = stage.apply(edits)

@@ -31,20 +31,22 @@ PROGRAMME_BASE = vocab.mint("program", "")
 # Minimum rapidfuzz `fuzz.ratio` (normalised Indel similarity, 0–100) for two programme names to be one
 # programme when the alias table does not know them.  Measured by scripts/measure_programme_threshold.py
 # on the scheme (196 concepts; positives: altLabel ↔ prefLabel of one concept plus variants seen in the
-# corpus, 447 pairs; negatives: labels of distinct concepts plus the false merges seen in the corpus graph
-# (专精特新 / 专精特新贷, 一区两体系 / 一区两园, 人工智能+行动 / 人工智能+文化行动 …), 202,240 pairs of which
-# 28,850 near-miss), near-miss guard on:
+# corpus, 450 pairs; negatives: labels of distinct concepts plus the false merges seen in the corpus graph
+# (专精特新 / 专精特新贷, 人工智能+行动 / 人工智能+文化行动, 农村低保 / 城市低保, 福厦泉… / 杭甬温…要素市场化配置综合
+# 改革试点 …), 200,981 pairs of which 28,601 near-miss), guard on (near misses, contrast words, regions:
+# issue 18, second round):
 #   threshold  precision  recall  false merges (near-miss)
-#     75        0.752     0.360     53 (36)
-#     80        0.802     0.318     35 (24)
-#     85        0.897     0.157      8  (4)
-#     90        0.926     0.056      2  (2)
+#     75        0.819     0.282     28 (12)
+#     80        0.867     0.247     17  (6)
+#     85        0.905     0.127      6  (2)
+#     90        0.957     0.049      1  (1)
 # Precision is what matters: a false merge silently joins two programmes in every region, a missed merge
 # only leaves a variant unlinked (and the alias table already knows the common variants).  85 is the knee:
-# 80 → 85 cuts false merges four-fold, 85 → 90 loses two thirds of the recall for 6 fewer.  The false
-# merges left are "name + qualifier" (省级乡村振兴重点帮扶县 ~ 乡村振兴重点帮扶县), which the scheme lists
-# explicitly, so the alias table wins before similarity is asked, and a region's run of a programme
-# (浙川东西部协作帮扶 ~ 东西部协作帮扶), which kg.extract.programme_links makes a narrower concept instead.
+# 80 → 85 cuts false merges three-fold, 85 → 90 loses most of the recall.  The guard keeps a region's run
+# apart from the national programme (it becomes a narrower concept, kg.extract.programme_links), which
+# the scheme's own altLabels with a region (浙川东西部协作) lose from the recall; in a build the alias table
+# links those before similarity is asked.  The false merges left are "name + qualifier" (东西部劳务协作帮扶 ~
+# 东西部协作帮扶, …有效衔接考核评估 ~ …有效衔接) and 三保障 ~ 三重保障.
 SIMILARITY_THRESHOLD = 85.0
 
 # Characters that never change which programme a name denotes.
@@ -115,14 +117,15 @@ def numerals(name: str) -> tuple[str, ...]:
     return tuple(_number(run) for run in _NUMERALS.findall(name))
 
 
-def near_miss(a: str, b: str, heads: tuple[str, ...] = ()) -> bool:
+def near_miss(a: str, b: str, heads: tuple[str, ...] = (), contrasts: tuple[str, ...] = ()) -> bool:
     """True when two normalised names are distinct programmes however similar they look.
 
     Rule (tested in tests/test_programmes.py): their numbers differ (四化 / 五化, 两个70% / 两个80%,
-    but 5年过渡期 = 五年过渡期); or a short name and another differ only in their end (专精特新 / 专精特新贷,
-    一区两体系 / 一区两园) or by a word inserted into the short one (人工智能+行动 / 人工智能+文化行动); or both
-    are short (≤ SHORT_NAME characters), of the same length
-    and differ by one substituted Han character (六必访 / 六必查, 四个不摘 / 四个不准, 一户一策 / 一县一策,
+    but 5年过渡期 = 五年过渡期); or one says whom or where it serves and the other does not say the same
+    (`contrasts`, kg/data/programme_words.tsv: 农村低保 / 城乡低保, 省级现代农业产业园 / 现代农业产业园); or
+    a short name and another differ only in their end (专精特新 / 专精特新贷, 一区两体系 / 一区两园) or by a
+    word inserted into the short one (人工智能+行动 / 人工智能+文化行动); or both are short (≤ SHORT_NAME
+    characters), of the same length and differ by one substituted Han character (六必访 / 六必查, 四个不摘 / 四个不准, 一户一策 / 一县一策,
     乡村振兴示范村 / 乡村振兴示范县, 津甘东西部协作 / 鲁甘东西部协作).  In a
     short name one character is the whole difference; in longer names a substituted character is usually a
     synonym (整治 / 治理), and similarity decides.
@@ -131,12 +134,20 @@ def near_miss(a: str, b: str, heads: tuple[str, ...] = ()) -> bool:
         return False
     if numerals(a) != numerals(b):
         return True
+    if contrasts and _said(a, contrasts) != _said(b, contrasts):
+        return True
     if _other_head(a, b) or _inserted_word(a, b, heads):
         return True
     if len(a) != len(b) or len(a) > SHORT_NAME:
         return False
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(diffs) == 1 and bool(_HAN.match(diffs[0][0]) and _HAN.match(diffs[0][1]))
+
+
+def _said(name: str, contrasts: tuple[str, ...]) -> frozenset[str]:
+    """The contrast words a name holds (农村, 城乡 …), a longer one hiding the shorter it contains."""
+    found = [c for c in contrasts if c in name]
+    return frozenset(c for c in found if not any(c != d and c in d for d in found))
 
 
 def _other_head(a: str, b: str) -> bool:
@@ -168,9 +179,9 @@ def _inserted_word(a: str, b: str, heads: tuple[str, ...]) -> bool:
     return False
 
 
-def similarity(a: str, b: str, heads: tuple[str, ...] = ()) -> float:
+def similarity(a: str, b: str, heads: tuple[str, ...] = (), contrasts: tuple[str, ...] = ()) -> float:
     """Similarity of two normalised names, 0–100 (rapidfuzz ratio); 0 for near misses."""
-    if near_miss(a, b, heads):
+    if near_miss(a, b, heads, contrasts):
         return 0.0
     return float(fuzz.ratio(a, b))
 
@@ -213,6 +224,8 @@ class ProgrammeScheme:
     generic_tails: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # programme heads (行动, 工程 …): a word inserted right before one names another programme
     heads: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # words that say whom or where a programme serves (农村, 城乡, 省级 …): names differing in them are two
+    contrasts: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # canonical() answers by name: the same candidate names recur in every document, and the fuzzy
     # search behind a miss was the costliest single step of extraction (9 % of the time)
     _canonical: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False, compare=False)
@@ -221,16 +234,17 @@ class ProgrammeScheme:
 
     @classmethod
     def from_turtle(cls, path: Path, threshold: float = SIMILARITY_THRESHOLD,
-                    generic_tails: tuple[str, ...] = (), heads: tuple[str, ...] = ()) -> ProgrammeScheme:
+                    generic_tails: tuple[str, ...] = (), heads: tuple[str, ...] = (),
+                    contrasts: tuple[str, ...] = ()) -> ProgrammeScheme:
         """Parse a SKOS Turtle file; concepts are those `skos:inScheme` the programme scheme."""
         quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
         return cls.from_triples(((q.subject.value, q.predicate.value, q.object) for q in quads), threshold,
-                                generic_tails, heads)
+                                generic_tails, heads, contrasts)
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple[str, str, object]],
                      threshold: float = SIMILARITY_THRESHOLD, generic_tails: tuple[str, ...] = (),
-                     heads: tuple[str, ...] = ()) -> ProgrammeScheme:
+                     heads: tuple[str, ...] = (), contrasts: tuple[str, ...] = ()) -> ProgrammeScheme:
         in_scheme: dict[str, str] = {}
         pref: dict[str, str] = {}
         alts: dict[str, list[str]] = {}
@@ -266,7 +280,8 @@ class ProgrammeScheme:
                 if aliases.setdefault(key, s) != s:
                     raise ValueError(f"label {label!r} names two programmes: {aliases[key]} and {s}")
         return cls(MappingProxyType(concepts), MappingProxyType(aliases), frozenset(stop), threshold,
-                   tuple(aliases), generic_tails=tuple(generic_tails), heads=tuple(heads))
+                   tuple(aliases), generic_tails=tuple(generic_tails), heads=tuple(heads),
+                   contrasts=tuple(contrasts))
 
     # -- lookup -------------------------------------------------------------------------------------
 
@@ -310,7 +325,7 @@ class ProgrammeScheme:
         (only labels scoring at least `cutoff`, when given: much faster)."""
         key = self.strip_generic_tail(normalise_name(name))
         for label, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff):
-            if not near_miss(key, label, self.heads):
+            if not near_miss(key, label, self.heads, self.contrasts):
                 return label, float(score)
         return None
 

@@ -172,6 +172,7 @@ class _Writer:
         self.concepts = {p.label: p.concept for p in reversed(extraction.programmes)}
         self.discovered: set[str] = set()  # discovered programme nodes already described
         self.mentioned: set[tuple[str, str | None]] = set()  # (programme, region) with a mention node
+        self._quotes: dict[tuple[int, int], tuple[str, int]] = {}
 
     def add(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o}{self._tail}")
@@ -194,9 +195,13 @@ class _Writer:
         return node
 
     def quote(self, start: int, end: int) -> tuple[str, int]:
-        """The original text of Document.text[start:end] and its start in the original."""
-        s, e = self.doc.source_span(start, end)
-        return self.doc.source[s:e], s
+        """The original text of Document.text[start:end] and its start in the original (several figures
+        quote the same sentence: each sentence is mapped back once)."""
+        found = self._quotes.get((start, end))
+        if found is None:
+            s, e = self.doc.source_span(start, end)
+            found = self._quotes[(start, end)] = (self.doc.source[s:e], s)
+        return found
 
 
 Objects = Callable[[Any, _Writer], Iterable[str]]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from kg.knowledge import Lexicon
+from kg.knowledge import KnowledgeBase, Lexicon
 from kg.programmes import ProgrammeScheme, near_miss, normalise_name, scheme_path
 
 # Extra near-miss negatives that the scheme alone does not contain: slogans that differ by one character.
@@ -34,12 +34,22 @@ EXTRA_NEGATIVES: tuple[tuple[str, str], ...] = (
     ("专精特新", "专精特新贷"), ("一区两体系", "一区两园"), ("人工智能+行动", "人工智能+文化行动"),
     ("城市更新行动", "城市更新示范行动"), ("东西部协作", "浙川东西部协作"), ("东西部协作", "粤黔东西部协作"),
     ("四好农村路", "农村公路"), ("农村低保", "城乡低保"), ("农村危房改造", "危旧房改造"),
+    # second round: names for other people or places (contrast words), regional runs merged by similarity
+    ("农村低保", "城市低保"), ("城镇低保", "农村低保"), ("农村人居环境整治提升行动", "城市人居环境整治提升行动"),
+    ("省级现代农业产业园", "现代农业产业园"), ("县域商业体系建设行动", "商业体系建设行动"),
+    ("要素市场化配置综合改革试点", "福厦泉要素市场化配置综合改革试点"),
+    ("福厦泉要素市场化配置综合改革试点", "杭甬温要素市场化配置综合改革试点"),
+    ("郑州要素市场化配置综合改革试点", "长株潭要素市场化配置综合改革试点"),
+    ("乡村人才百千万工程", "百千万工程"), ("提升三年行动", "能力提升三年行动"),
 )
 # Extra positives: variants written in the corpus that should merge (besides the scheme's own labels).
 EXTRA_POSITIVES: tuple[tuple[str, str], ...] = (
     ("稳岗扩容提质行动", "就业稳岗扩容提质行动"), ("涉企执法专项行动", "涉企行政执法专项行动"),
     ("资金项目质效双提行动", "资金、项目质效双提行动"), ("长期护理保险制度", "长期护理险制度"),
     ("安全生产治本攻坚三年行动", "打好安全生产治本攻坚三年行动"),
+    ("国家城市更新行动", "城市更新行动"), ("国家要素市场化配置综合改革试点", "要素市场化配置综合改革试点"),
+    ("城乡居民增收计划", "国家城乡居民增收计划"), ("农产品精深加工业高质量发展行动", "农产品加工业高质量发展行动"),
+    ("职业伤害保障试点", "新就业形态人员职业伤害保障试点"),
 )
 
 
@@ -73,21 +83,32 @@ def pairs(scheme: ProgrammeScheme) -> tuple[list[tuple[str, str]], list[tuple[st
 
 
 HEADS: tuple[str, ...] = ()  # programme heads of kg/data/programme_words.tsv, set in main()
+CONTRASTS: tuple[str, ...] = ()  # words saying whom or where a programme serves, set in main()
+REGIONS: object = None  # (gazetteer, word lists) for kg.extract.programme_links.split_region, set in main()
 
 
 def guarded(a: str, b: str) -> bool:
-    """The rule that keeps similar names apart whatever their score (see kg.programmes.similarity)."""
-    return near_miss(a, b, HEADS)
+    """The rule that keeps similar names apart whatever their score (see kg.programmes.similarity), and
+    the cross-document one: names run by different regions are never one (kg.extract.programme_links)."""
+    if near_miss(a, b, HEADS, CONTRASTS):
+        return True
+    if REGIONS is None:
+        return False
+    from kg.extract.programme_links import split_region
+
+    return split_region(a, *REGIONS)[0] != split_region(b, *REGIONS)[0]  # type: ignore[misc]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scheme", type=Path, default=scheme_path())
     args = parser.parse_args()
-    global HEADS
+    global HEADS, CONTRASTS, REGIONS
     words = Lexicon.load()["programme_words"]
-    HEADS = words["suffixes"]
-    scheme = ProgrammeScheme.from_turtle(args.scheme, generic_tails=words["generic_tails"], heads=HEADS)
+    HEADS, CONTRASTS = words["suffixes"], words["contrasts"]
+    REGIONS = (KnowledgeBase.shipped().gazetteer, words)
+    scheme = ProgrammeScheme.from_turtle(args.scheme, generic_tails=words["generic_tails"], heads=HEADS,
+                                         contrasts=CONTRASTS)
     positives, negatives, close = pairs(scheme)
     print(f"{len(scheme.concepts)} concepts, {len(positives)} positive pairs, {len(negatives)} negative pairs "
           f"({len(close)} near-miss)")

@@ -80,6 +80,16 @@ def test_each_story_of_a_bulletin_has_its_own_home() -> None:
     assert figure(ex, "18万吨").region.name == "石家庄市"
     assert figure(ex, "1200万人次").region.name == "中国"
     assert figure(ex, "1200万人次").period == "2024-03-05"  # 今天: the bulletin's date
+    # a story that says no time reports what stands on the day it is broadcast
+    assert figure(ex, "18万吨").period == "2024-03-05"
+    assert figure(ex, "12个").period == "2024"  # 今年
+
+
+def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
+    """Outside a bulletin, a figure with no time cue, frame or dated title has no period (a village's
+    population, an area): the page's date is not when it was counted."""
+    ex = extract_text("示例村位于山区，全村共有农户356户。", title="示例村简介", date="2023-07-17")
+    assert figure(ex, "356户").period is None
 
 
 # --- periods --------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.extract import programmes as extractor
-from kg.extract.programme_links import link_discovered, regional_variants
+from kg.extract.programme_links import link_discovered, narrower_discovered, regional_variants, split_region
 from kg.extract.programmes import SUFFIX, programme_words, title_years
 from kg.extract.structure import text_structure
 from kg.knowledge import KnowledgeBase
@@ -405,3 +405,69 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     naming = [(name, linked) for name, text, linked in provincial_reports if names_it(text)]
     assert len(naming) >= 3
     assert [name for name, linked in naming if concept not in linked] == []
+
+
+# ---------------------------------------------------------------- issue 18, second round: name boundaries
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("推进卡阳、松如沟等14个750千伏电网工程。", set()),  # a count and a figure open no name; a kind after 等
+    ("领到了第二批康居工程住房。", set()),  # 第二批: a count; 康居 alone says too little
+    ("启动建设，向家坝灌区一期一步工程建成通水。", {"向家坝灌区一期一步工程"}),  # 向 inside a word is no leader
+    ("统筹推进国家和省山水工程，整合优化自然保护地。", set()),  # the cut end of a coordination
+    ("全力打好“三北”工程三大标志性战役。", {"三北工程"}),  # a governing verb is no part of the name
+    ("广西启动交通网、能源网等三年建设计划。", set()),  # generic words only
+    ("从开展“净网”“剑网”“护苗”等专项治理行动。", set()),
+    ("实现全国首批国际公路保税模式货物出口。", {"国际公路保税模式"}),  # scope + ordinal
+    ("深入实施企业科技创新能力提升三年行动。", {"企业科技创新能力提升三年行动"}),  # 创新 inside 创新能力
+    ("支持优势地区开展试点，国际社会亟须采取统一行动。", set()),  # verb + head
+    ("推广“中试+投资+孵化”运营模式，实施“人工智能+”行动。", {"人工智能+行动"}),  # business model vs programme
+    ("此前，巴勒斯坦方面和国际社会也对美国这一计划予以反对。", set()),  # a reference, no name
+    ("实施铁路重点工程，推进生物多样性保护重大工程。", {"生物多样性保护重大工程"}),  # a kind of works vs a name
+])
+def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
+    found = {m.label for m in find_programmes(text, scheme) if m.concept is None}
+    assert found == expected
+
+
+def test_a_contrast_word_before_a_scheme_label(scheme: ProgrammeScheme) -> None:
+    """城市低保 is not the rural 低保; 城乡居民低保 is 城乡低保; the bare 低保 stays the seeds' 农村低保."""
+    def concepts(text: str) -> list[str | None]:
+        return [m.concept for m in find_programmes(text, scheme) if "低保" in m.surface]
+
+    rural, both = concept_of(scheme, "农村低保"), concept_of(scheme, "城乡低保")
+    assert concepts("城市低保人均保障标准提高。") == []
+    assert concepts("城乡居民低保月均标准提高。") == [both]
+    assert concepts("落实低保、特困人员救助供养政策。") == [rural]
+
+
+def test_number_slogans_of_other_fields_are_not_the_scheme_programme(scheme: ProgrammeScheme) -> None:
+    baiqianwan = concept_of(scheme, "百千万工程")
+    for text in ("开展文明实践“百千万工程”。", "实施放心消费“百千万”工程。", "滚动实施“十百千万”工程。"):
+        assert baiqianwan not in {m.concept for m in find_programmes(text, scheme)}, text
+    assert baiqianwan in {m.concept for m in find_programmes("“百千万工程”有效激发县镇村发展活力。", scheme)}
+
+
+# ---------------------------------------------------------------- issue 18, second round: merges
+
+
+WORDS = KB.lexicon["programme_words"]
+
+
+@pytest.mark.parametrize(("a", "b"), [("农村低保", "城乡低保"), ("农村人居环境整治提升行动", "城市人居环境整治提升行动"),
+                                      ("省级现代农业产业园建设", "现代农业产业园建设")])
+def test_names_for_others_never_merge(scheme: ProgrammeScheme, a: str, b: str) -> None:
+    assert near_miss(a, b, scheme.heads, scheme.contrasts)
+    assert link_discovered([a, b], scheme, KB.gazetteer, WORDS) == []
+
+
+def test_regional_runs_are_narrower_not_the_same() -> None:
+    labels = ["要素市场化配置综合改革试点", "国家要素市场化配置综合改革试点", "福厦泉要素市场化配置综合改革试点",
+              "郑州要素市场化配置综合改革试点", "全市域要素市场化配置综合改革试点"]
+    exact = link_discovered(labels, KB.programmes, KB.gazetteer, WORDS)
+    assert exact == [("国家要素市场化配置综合改革试点", "要素市场化配置综合改革试点")]  # 国家: the national one
+    narrower = dict(narrower_discovered(labels, KB.programmes, KB.gazetteer, WORDS))
+    assert set(narrower) == {"福厦泉要素市场化配置综合改革试点", "郑州要素市场化配置综合改革试点",
+                             "全市域要素市场化配置综合改革试点"}
+    assert set(narrower.values()) <= {"要素市场化配置综合改革试点", "国家要素市场化配置综合改革试点"}
+    assert split_region("就业稳岗扩容提质行动", KB.gazetteer, WORDS) == ("", "就业稳岗扩容提质行动")  # no place

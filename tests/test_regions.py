@@ -286,3 +286,15 @@ def test_a_title_names_its_issuer(gaz: Gazetteer) -> None:
 def test_a_province_short_form_is_the_province(gaz: Gazetteer) -> None:
     assert [m.region.code for m in places("青海湖畔风光好。三月的海南，花开满城。", gaz)][-1] == "460000"
     assert [m.region.code for m in places("青海省海南州共和县", gaz)] == ["630000", "632500", "632521"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("在湖北当阳，万亩油菜花竞相开放。", ["湖北省", "当阳市"]),  # an ordinary word (当阳) right after its province
+    ("广西百色田阳的芒果销往全国。", ["广西壮族自治区", "百色市", "田阳区"]),  # three places in a row
+    ("山东临沂大田庄乡的网店生意红火。", ["山东省", "临沂市", "大田庄乡"]),  # not 大田县, which lies in Fujian
+    ("贺兰山东麓防洪治理工程开工。", []),  # a mountain, not 贺兰县 and 山东省
+])
+def test_places_written_one_after_another(gaz: Gazetteer, text: str, expected: list[str]) -> None:
+    """Places written in a row run from larger to smaller: a place inside the one before it is read even
+    when its name is an ordinary word, and one the place before does not hold is doubted."""
+    assert [m.region.name for m in places(text, gaz)] == expected

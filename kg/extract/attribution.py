@@ -1,20 +1,41 @@
-"""Attribution: which region and which period every mention is about.  The one place that decides it.
+"""Attribution: which region, which period and which status every mention has.  The one place that
+decides it; the words it weighs are data (kg/data/attribution_words.tsv, period_words.tsv).
 
 Two components:
 
-- `home_region`: the region the document is about — named in its title, else its publisher, else the
-  first paragraph of body text that names a place, else the place named most; a bulletin that ranges
-  over many provinces with no place in its title or publisher is about the country.
-- `attribute`: figures, programme mentions, measures and cited documents get a region and a period.
+- `home_region`: the region the document is about — the place its title names, else its publisher's,
+  else a title naming national bodies (全国人大, 国务院) makes it the country's, else the first paragraph
+  of body text (30+ characters) naming a place that is no partner or venue, else the place named most.
+  A place abroad is the home only when most of the places named are there; a bulletin that ranges over
+  three provinces or more with no place in its title or publisher is about the country.
+- `attribute`: figures, programme mentions, measures and cited documents get a region and a period,
+  figures a status.
 
-Regions of figures: the clause's subject if the clause opens with a region; else the region the
-sentence's subject set; else a town or village inside the current region named earlier in the
-sentence; else the most specific region the paragraph's first sentence names (inside the document's
-own region); else the section heading's region (a short line that is only a place name); else the
-document's region; else the country.  Periods: the nearest time cue before the figure in its sentence;
-else the frame a paragraph opened (今年以来 …) that holds for the rest of its section; else the year the
-title names.  Measures take the most specific region they name inside the home region; programme
-mentions and cited documents take their measure's region, else the home region.
+Scopes, outermost first: the document is cut into stories (a bulletin's items, kg.extract.structure);
+each story has a home (the place its title names, else the region holding two thirds of its places, else
+the country) and, in a one-story document, a scope its places must lie in.  Inside a story, a short line
+that is only a place name heads a section about it; a paragraph is about the most specific place its
+first sentence names within the scope (places in lists, partners, venues and breakdowns do not count).
+
+Region of a figure: the place opening its clause (其中昭觉县2.34亿元); else 全省 / 全县 opening the clause
+or sentence (the region at that level around the current one); else the place opening its sentence,
+which carries on to the sentence's later clauses; else a town or village inside the current region named
+earlier in the sentence; else the paragraph's, the section heading's, the story's home, the country.  A
+programme mention in a sentence opened by an enumeration of places (通江县、南江县、平昌县建立…) holds
+for each of them.  Measures take the most specific place they name inside their region; cited
+documents take the region of where they are cited.
+
+Period: the nearest time cue before the figure in its sentence (a year, a month, 今年, 十四五 as
+2021/2025, 2021—2025年 as an interval; 自2017年7月1日起 marks when a rule takes effect); 全年 / 年内 / 当年
+inside a frame take the frame's year.  Else the frame in force: a paragraph's opening cue
+(今年以来 …; it holds to the end of its numbered or marked section), or the period of the innermost
+section heading that names one (一、2022年主要工作), whichever opened later; else the year the title
+reviews (紫阳县2023年…工作总结) or plans; else, for a standard in force (补助标准, 每户…), the
+document's year.
+
+Status: `forecast` after a forecast word in the sentence (预计); `target` after a target word (力争, 到2025年
+…达到) or right before 目标, inside a section that plans (2023年工作计划), or for a period after the
+document's year; else `actual`.
 """
 
 from __future__ import annotations
@@ -442,6 +463,7 @@ class _Story:
     end: int
     home: Region | None
     scope: Region | None = None
+    date: str | None = None  # a bulletin's story reports what stands on the day it is broadcast
 
 
 def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) -> list[_Story]:
@@ -462,7 +484,7 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
             mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
             home = _dominant(mentions)
         # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
-        out.append(_Story(block.start, block.end, home or CHINA, None))
+        out.append(_Story(block.start, block.end, home or CHINA, None, doc.meta.date))
     return out
 
 
@@ -536,7 +558,7 @@ class _Walk:
                 if heading is not None:
                     section_region, frame = heading, None
                     for p in points[lo:hi]:
-                        self._time(p, para, None)
+                        self._time(p, para, None, story=story)
                         p.region = heading
                     continue
                 para_region = scoper.paragraph_region(para, section_region or story.scope, story.scope)
@@ -567,7 +589,7 @@ class _Walk:
                     p.region = region
                     if p.kind == "programme":
                         p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
-                    self._time(p, para, frame, sentence_start)
+                    self._time(p, para, frame, sentence_start, story)
 
     def _frame_end(self, para: Block, story: _Story) -> int:
         """Where a frame opened in `para` ends: with the innermost numbered or marked section holding it
@@ -591,7 +613,8 @@ class _Walk:
                     return next((r for r in region.chain() if r.level == level), None)
         return None
 
-    def _time(self, p: _Point, para: Block, frame: Cue | None, sentence_start: int | None = None) -> None:
+    def _time(self, p: _Point, para: Block, frame: Cue | None, sentence_start: int | None = None,
+              story: _Story | None = None) -> None:
         """Period and status of a point: the nearest cue before it in its sentence, else the paragraph's
         frame, else its section's, else the title's; a target word before it in its sentence (or right
         after it), a plan section or a year after the document's makes it a target."""
@@ -614,6 +637,8 @@ class _Walk:
             period = framed
         if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
+        if period is None and story is not None:
+            period = story.date  # a news story that says no time reports the day it is broadcast
         p.period = period
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+import rjieba
+
 from kg.extract.component import component
 from kg.gazetteer import Gazetteer
 from kg.knowledge import KnowledgeBase, WordLists
@@ -33,6 +35,7 @@ _OPEN_CLOSE = {"“": "”", "「": "」", "『": "』"}
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_NAME = 16  # characters (quotes not counted): longer stretches are clauses, not names
 MIN_HEAD = 3  # characters before the suffix: 工作机制, 长效机制, 专项行动 are not names
+MAX_OPENING = 8  # characters of counts and prepositions a scanned stretch may open with before its name
 WEAK_HEAD_CORE = 6  # characters before a weak head (机制, 模式, 制度) unless part of the name is quoted or numbered
 
 
@@ -50,6 +53,25 @@ class _Words:
         self.final_heads = frozenset(words["final_heads"])
         self.works_tails = tuple(words["works_tails"])
         self.weak_heads = frozenset(words["weak_heads"])
+        self.generic_words = frozenset(words["generic_words"])
+        self.generic_tags = frozenset(words["generic_tags"])
+        self.category_tails = tuple(words["category_tails"])
+        self.kind_tails = tuple(words["kind_tails"])
+        self.head_verbs = frozenset(words["head_verbs"])
+        self.leader_tags = frozenset(words["leader_tags"])
+        self.before_head_tags = frozenset(words["before_head_tags"])
+        self.conjunctions = frozenset(words["conjunctions"])
+        self.level_words = frozenset(words["level_words"])
+        self.adverbs = frozenset(words["adverbs"])
+        self.numeral_chars = frozenset(words.chars("numerals"))
+        numeral = "[0-9０-９" + words.chars("numerals") + "]+"
+        counts = "|".join(map(re.escape, sorted(words["counts"], key=len, reverse=True)))
+        opening = "|".join(map(re.escape, sorted(words["counts"] + words["opening_counts"], key=len, reverse=True)))
+        measures = "|".join(map(re.escape, sorted(words["measures"], key=len, reverse=True)))
+        # a count (14个, 一批, 第二批, 新一批, 首批) or an Arabic figure with its unit (750千伏, 23日) opening a name
+        scopes = "|".join(map(re.escape, words["count_scopes"]))
+        self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")
+        self.count_before_head = re.compile(f"{numeral}(?:{counts})$")
 
     def core(self, head: str) -> str:
         """What a name says before its programme head, without words that say nothing (工作, 长效 …)."""
@@ -62,12 +84,12 @@ class _Words:
                     head, changed = head[: -len(word)], True
         return head
 
+    def leader_starts_at(self, text: str, j: int) -> bool:
+        return any(text[j:j + n] in self.leaders for n in self.leader_lengths)
+
     def leader_ends_at(self, text: str, i: int) -> bool:
         """True when a leader word (verb / function word) ends exactly at position i."""
         return any(i >= n and text[i - n:i] in self.leaders for n in self.leader_lengths)
-
-    def leader_starts_at(self, text: str, j: int) -> bool:
-        return any(text[j:j + n] in self.leaders for n in self.leader_lengths)
 
 
 @functools.lru_cache(maxsize=8)
@@ -101,6 +123,7 @@ class _View:
 
 
 _QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
+_QUOTE_TABLE = str.maketrans("", "", "".join(_QUOTE_CHARS))
 
 
 @functools.cache
@@ -139,13 +162,13 @@ class _Candidate:
     rule: str
 
 
-def _scan_back(text: str, end: int, cover: list[int], w: _Words) -> int:
+def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool = True) -> int:
     """Start of the name that ends at `end`: back over Han, digits, whole quotes and whole scheme labels,
-    to a leader word or punctuation.  A two-character leader right before the suffix belongs to the name
-    (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度)."""
+    to a leader word or punctuation.  A two-character leader right before the suffix (`at_head`) belongs to
+    the name (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度)."""
     i = end
     while i > 0 and end - i <= 3 * MAX_NAME:  # a name is never longer: the run before it is no name
-        if text[i - 1] in w.leaders or end - i >= 2 and w.leader_ends_at(text, i):
+        if text[i - 1] in w.leaders or (end - i >= 2 or not at_head) and w.leader_ends_at(text, i):
             break
         c = text[i - 1]
         if cover[i] >= 0:  # inside a scheme label: take all of it (宜居宜业和美乡村 is not cut at 和)
@@ -186,9 +209,86 @@ def _name_length(name: str) -> int:
     return sum(c not in _QUOTE_CHARS for c in name)
 
 
+def _token_bounds(text: str, start: int, end: int, hmm: bool = True) -> list[tuple[int, int]]:
+    """rjieba's words of text[start:end] as (start, end) offsets in `text` (`hmm=False`: dictionary words
+    only, no guessed ones)."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for word in rjieba.cut(text[start:end], hmm):
+        out.append((pos, pos + len(word)))
+        pos += len(word)
+    return out
+
+
+def _word_at(bounds: list[tuple[int, int]], i: int) -> tuple[int, int] | None:
+    """The word holding character i, when i is not where a word starts."""
+    for a, b in bounds:
+        if a < i < b:
+            return a, b
+    return None
+
+
+def _snap_start(text: str, start: int, head: int, cover: list[int], w: _Words) -> int:
+    """Move a start that cuts a dictionary word (向|家坝, 联合|国, 高等|教育, 扩大|开放) back to the word's
+    beginning, then on to the leader or punctuation before it: a leader inside a word is no leader, but an
+    adverb is (大力|发展, 在|思想上)."""
+    for _ in range(3):
+        if start <= 0 or start >= head:
+            return start
+        bounds = _token_bounds(text, max(0, start - 6), min(head, start + 6), hmm=False)
+        word = _word_at(bounds, start)
+        if word is None or word[1] > head or text[word[0]:start] in w.adverbs:
+            return start
+        start = _scan_back(text, word[0], cover, w, at_head=False)
+        if head - start > MAX_NAME + MAX_OPENING:
+            return start  # no name: the caller drops it
+    return start
+
+
+def _generic(name: str, w: _Words) -> bool:
+    """A head with only generic modifiers (三年建设计划, 专项治理行动, 我国重点工程): no programme's name."""
+    words = rjieba.tag(name.translate(_QUOTE_TABLE))
+    if words and words[-1][1] in ("r", "rz"):
+        return True  # 美国这一计划, 该工程: a reference to a programme named elsewhere
+    return all(word in w.generic_words or tag in w.generic_tags or not _HAN.search(word) for word, tag in words)
+
+
+def _kind_of_works(name: str, w: _Words) -> bool:
+    """铁路重点工程, 生态文明标志性工程: a kind of works, unless what it qualifies is a programme's own (6+
+    characters: 生物多样性保护重大工程)."""
+    tail = next((t for t in w.kind_tails if name.endswith(t)), None)
+    if tail is None:
+        return False
+    qualified = name[:-len(tail)]
+    return len(w.core(qualified)) < WEAK_HEAD_CORE or _generic(qualified, w)  # 国家102项重大工程
+
+
+def _strip_prepositions(text: str, start: int, head: int, cover: list[int], w: _Words) -> int:
+    """A name starts after a preposition (对脱贫攻坚战三年行动, 用实际行动: rjieba's tags), outside scheme
+    labels (和美乡村); -1 when the head follows a preposition or a localiser (内蒙古对计划, 思想上政治上行动)."""
+    tags = rjieba.tag(text[start:head])
+    if tags and tags[-1][1] in w.before_head_tags and cover[head] < 0:
+        return -1
+    for word, tag in tags:
+        if tag not in w.leader_tags or cover[start + 1] >= 0:
+            break
+        start += len(word)
+    return start
+
+
+def _strip_counts(text: str, start: int, end: int, w: _Words) -> int:
+    """A name starts after a count or a figure (14个750千伏电网工程 -> 电网工程, 第二批康居工程 -> 康居工程)."""
+    while start < end:
+        m = w.count.match(text, start, end)
+        if m is None or m.end() == start:
+            return start
+        start = m.end()
+    return start
+
+
 def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Candidate]:
-    """Names ending in a programme head (行动/计划/工程/机制/模式/制度), starting after the verb or
-    punctuation before them."""
+    """Names ending in a programme head (行动/计划/工程/机制/模式/制度), starting after the verb,
+    punctuation or count before them, at a word boundary."""
     for m in w.suffixes.finditer(text):
         if m.end() < len(text) and text[m.end()] in w.suffix_breakers:
             continue
@@ -196,25 +296,54 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue
         if m.group() in w.final_heads and m.end() < len(text) and _HAN.match(text[m.end()]):
             continue  # 能效标杆示范企业, 纳入试点保障范围
+        before = rjieba.cut(text[max(0, m.start() - 6):m.start()])
+        if before and before[-1] in w.head_verbs:
+            continue  # 采取行动, 开展试点, 作示范: a verb and its object, no name (合作机制 is one)
         start = _scan_back(text, m.start(), cover, w)
         start = _parallel_start(text, start, m.start(), cover, w)
+        if m.start() - start > MAX_NAME + MAX_OPENING:
+            continue  # too long to be a name even without an opening count or preposition
+        bounds = _token_bounds(text, max(start - 2, 0), min(len(text), m.end() + 2))
+        split = _word_at(bounds, m.start())
+        if split is not None and split[1] != m.end():
+            continue  # 进行|动态, 开|行动|车: the head is part of another word
+        scanned, start = start, _snap_start(text, start, m.start(), cover, w)
+        if m.start() - start < 1:
+            continue
         year = re.match(r"(?:19|20)\d{2}年度?", text[start:m.start()])
         if year:
             start += year.end()
+        start = _strip_counts(text, start, m.start(), w)
+        start = _strip_prepositions(text, start, m.start(), cover, w)
+        if start < 0:
+            continue  # 内蒙古对计划: a preposition right before the head
         head = text[start:m.start()]
+        name = text[start:m.end()]
         quoted = any(c in _QUOTE_CHARS for c in head)
         core = w.core(head)
         if _name_length(core) < MIN_HEAD and not quoted:
             continue  # 投诉工作机制, 专项行动: nothing of its own before the head
         if m.group() in w.weak_heads and len(core) < WEAK_HEAD_CORE and not quoted and not re.search(r"\d", core):
             continue  # 审评审批机制, 城市更新模式: a way of working, not a named one
-        if _name_length(text[start:m.end()]) > MAX_NAME or not _HAN.search(head):
+        if m.group() in w.weak_heads and re.search("[+＋]", core) and not re.search(r"\d", core):
+            continue  # 中试+投资+孵化运营模式: a business model, no programme (1+3结对帮扶机制 is one)
+        if start > 0 and text[start - 1] == "等" and rjieba.cut(text[max(0, start - 3):start])[-1] == "等":
+            continue  # 打击电诈等违法犯罪专项行动: after the examples of a list (…等) comes their kind
+        if _name_length(name) > MAX_NAME or not _HAN.search(head):
             continue
-        if any(word in head for word in w.not_programme) or text[start:m.end()].endswith(w.works_tails):
+        if any(word in head for word in w.not_programme) or name.endswith(w.works_tails):
             continue
-        if w.leader_starts_at(text, start) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
-            continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb or inside a figure
-        yield _Candidate(start, m.end(), text[start:m.end()], SUFFIX)
+        first = rjieba.cut(name)[0]
+        if (start == scanned and w.leader_starts_at(text, start)) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
+            continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb (but 向家坝…) or
+            # inside a figure
+        if start > 0 and text[start - 1] in w.conjunctions and first in w.level_words:
+            continue  # 国家和省山水工程: the cut end of a coordination
+        if w.count_before_head.search(head):
+            continue  # 南水北调西线6个工程: a count of works, no name
+        if not quoted and (name.endswith(w.category_tails) or _generic(head, w) or _kind_of_works(name, w)):
+            continue  # 铁路重点工程, 三年建设计划, 美国这一计划: a kind of works or a generic phrase, no programme
+        yield _Candidate(start, m.end(), name, SUFFIX)
 
 
 def _discover(text: str, scheme_spans: Iterable[tuple[int, int]], w: _Words) -> list[_Candidate]:
@@ -245,6 +374,10 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[Progr
     scheme_spans: list[tuple[int, int, str | None]] = []
     for start, end, concept in _longest_matches(view, _automaton(scheme)):
         s, e = view.span(start, end)
+        if concept is not None:
+            concept = _contrasted(text, s, e, concept, scheme)
+        if concept is not None and _qualified_slogan(text, s, e, w):
+            concept = None  # 文明实践“百千万工程”, “十百千万”工程: another programme's number slogan
         scheme_spans.append((s, e, concept))
         if concept is not None:
             mentions.append(ProgrammeMention(scheme.pref_label(concept), text[s:e], s, e, concept))
@@ -277,6 +410,37 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[Progr
         discovered.setdefault(label, cand.rule)
     mentions.extend(_repeats(text, view, discovered, mentions))
     return sorted(mentions, key=lambda m: (m.start, -m.end, m.label))
+
+
+def _qualified_slogan(text: str, start: int, end: int, w: _Words) -> bool:
+    """A number slogan (百千万工程, 千万工程: numerals before a head) written right after a word that is no
+    leader (文明实践, 放心消费, 十): part of another programme's name, which many fields coin alike."""
+    label = text[start:end].translate(_QUOTE_TABLE)
+    head = w.suffixes.search(label)
+    if head is None or head.end() != len(label) or not label[:head.start()] \
+            or any(c not in w.numeral_chars for c in label[:head.start()]):
+        return False
+    i = start
+    while i > 0 and text[i - 1] in _QUOTE_CHARS:
+        i -= 1
+    return i > 0 and bool(_HAN.match(text[i - 1])) and not (text[i - 1] in w.leaders or w.leader_ends_at(text, i))
+
+
+def _contrasted(text: str, start: int, end: int, concept: str, scheme: ProgrammeScheme) -> str | None:
+    """The concept a scheme label names after a word saying whom it serves (农村, 城市, 城乡 …, then maybe
+    居民): the concept of both together (城乡居民低保 -> 城乡低保), none when the label's own concept serves
+    others (城市低保 is not 农村低保), else the label's."""
+    before = text[max(0, start - 8):start]
+    if before.endswith("居民"):
+        before = before[:-2]
+    word = next((c for c in scheme.contrasts if before.endswith(c)), None)
+    if word is None:
+        return concept
+    joined = scheme.lookup(word + text[start:end])
+    if joined is not None:
+        return joined
+    own = [c for c in scheme.contrasts if c in scheme.pref_label(concept)]
+    return None if own and word not in own else concept
 
 
 def _repeats(text: str, view: _View, discovered: dict[str, str],

@@ -106,8 +106,11 @@ def _support(region: Region, seen: Counter[str]) -> int:
 
 
 def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], starts: set[int],
-           seen: Counter[str], left_regions: list[Region]) -> int:
-    """Score one reading of a hit; below ACCEPT it is not taken as a place."""
+           support: int, inside_left: bool, outside_left: bool = False) -> int:
+    """Score one reading of a hit; below ACCEPT it is not taken as a place.  `support`: see _support;
+    `inside_left`: the reading lies within a place named right before it (北京市朝阳区, 天津宝坻);
+    `outside_left`: a place of another level is named right before it and does not hold it (临沂大田庄乡
+    is no 大田县, which lies in Fujian)."""
     after = text[hit.end:hit.end + 2]
     if form.kind != "short" and any(after.startswith(b[1:]) and hit.surface.endswith(b[0]) for b in ctx.bad_after):
         return -10  # 合作市场
@@ -127,15 +130,17 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
         return -10  # 甘肃合作发展: an ordinary word needs a clear right edge too
     score = (2 if left_ok else 0) + LEVEL_BONUS.get(form.region.level, 0)
     score += 1 if right_ok else 0
-    score += -3 if form.common else 1
+    score += -3 if form.common and not inside_left else 1  # 湖北当阳: an ordinary word right after its province
     # an ordinary word across either edge: 以上城市 is not 上城区, 提高平台 not 高平市
     score -= 2 if hit.start > 0 and text[hit.start - 1:hit.start + 1] in ctx.words else 0
     score -= 2 if text[hit.end - 1:hit.end + 1] in ctx.words and len(text) > hit.end else 0
     score += 1 if len(hit.surface) >= 3 else 0
     score += -2 if form.kind != "short" and form.stem_len < 2 else 0  # 城区, 成县: need context
-    score += _support(form.region, seen)
-    if any(Gazetteer.is_within(form.region, r) and r != form.region for r in left_regions):
+    score += support
+    if inside_left:
         score += 3  # 北京市朝阳区, 天津宝坻
+    elif outside_left and form.kind == "short":
+        score -= 3
     return score
 
 
@@ -144,9 +149,14 @@ def _choose(hit: _Hit, text: str, ctx: _Context, ends: set[int], starts: set[int
     best: tuple[int, int, int, int, str] | None = None
     kind_rank = {"full": 2, "former": 1, "short": 0}
     for form in hit.forms:
-        s = _score(text, hit, form, ctx, ends, starts, seen, left_regions)
-        adjacency = sum(1 for r in left_regions if Gazetteer.is_within(form.region, r))
-        key = (s + 3 * adjacency + _support(form.region, seen), seen[form.region.chain()[-1].code or ""],
+        support = _support(form.region, seen)
+        within = [r for r in left_regions if Gazetteer.is_within(form.region, r)]
+        # places written one after another run from larger to smaller (山东临沂): a place of another level
+        # right before that does not hold this reading speaks against it (贺兰|山东麓, 临沂|大田庄乡)
+        other_level = [r for r in left_regions if LEVEL_RANK[r.level] != LEVEL_RANK[form.region.level]]
+        s = _score(text, hit, form, ctx, ends, starts, support, any(r != form.region for r in within),
+                   bool(other_level) and not within)
+        key = (s + 3 * len(within) + support, seen[form.region.chain()[-1].code or ""],
                kind_rank[form.kind], -LEVEL_RANK[form.region.level], form.region.code or "")
         # lower code wins ties: compare on the negated ordering below
         if best is None or key[:4] > best[:4] or (key[:4] == best[:4] and key[4] < best[4]):
@@ -191,6 +201,8 @@ def _match_divisions(text: str, hits: list[_Hit], ctx: _Context) -> list[_Hit]:
             left = [h.region for h in by_end.get(hit.start, []) if h.region is not None and h.score >= ACCEPT] \
                 or [f.region for h in by_end.get(hit.start, []) if _strong(h) for f in h.forms]
             _choose(hit, text, ctx, ends, starts, seen, left)
+            if hit.score >= ACCEPT:
+                ends.add(hit.end)  # a place read here opens the way for the next: 广西百色田阳
         chosen = _select(hits)
         ends = {h.end for h in chosen}
         seen = Counter()
