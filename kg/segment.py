@@ -22,13 +22,13 @@ Token = tuple[str, str]  # (word, part-of-speech tag: jieba's ICTCLAS-style tags
 USER_TAG = "n"  # the tag given to the knowledge base's words
 USER_FREQ = 200_000  # high enough that a listed term wins over the dictionary's pieces (jieba's own scale)
 CACHE_SIZE = 1 << 15
-# A tagger with jieba's dictionary taken ahead by `preload()`, which kg.extract.observations calls when it is
-# imported: rjieba's own instance, which its import builds anyway (0.15 s, 60 MB; kg.extract.regions tags
-# town and village stems with it), so a build's forkserver, which imports the extractors before it forks the
-# workers, loads one dictionary, not two, and the build's parent, which loads a knowledge base only for the
-# programme links, none.  The first Segmenter of a process takes it and adds its user words (nouns: the
-# stems regions.py tags were checked to tag alike, the seeds, development set and corpus give the same
-# graph); any other Segmenter builds its own, so two knowledge bases never share a dictionary.
+# A tagger with jieba's dictionary built ahead (0.15 s, 60 MB) by `preload()`, which kg.extract.observations
+# calls when it is imported: a build's forkserver imports the extractors before it forks the workers, so
+# each worker starts with one and only adds its user words, and the build's parent, which loads a knowledge
+# base only for the programme links, never builds one.  Never rjieba's own instance: kg.extract.regions and
+# kg.extract.programmes tag with it, and words added to it would change what they find.  The first
+# Segmenter of a process takes the one built ahead; any other builds its own, so two knowledge bases never
+# share a dictionary.
 _PREBUILT: Jieba | None = None
 _TAKEN = False
 
@@ -37,11 +37,11 @@ def preload() -> None:
     """Build the tagger the first Segmenter of this process will take (once; no-op afterwards)."""
     global _PREBUILT
     if _PREBUILT is None and not _TAKEN:
-        import rjieba
+        from rjieba import Jieba
 
-        # the instance rjieba builds when it is imported: the extractors import rjieba anyway
-        # (kg.extract.regions tags town and village stems with it), so no second dictionary is loaded
-        _PREBUILT = rjieba._DEFAULT_JIEBA
+        _PREBUILT = Jieba()
+
+
 # jieba's HMM joins characters the dictionary does not know into words with guessed tags (资助率均达到 ->
 # 资助|率均|达到, 率均 an adverb); without it every word and tag comes from the dictionaries
 HMM = False

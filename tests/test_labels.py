@@ -112,6 +112,10 @@ def test_the_segmenter_keeps_scheme_labels_whole(kb: KnowledgeBase) -> None:
     words = [w for w, _ in kb.segmenter.tag("全县一般公共预算收入增长")]
     assert "一般公共预算收入" in words
     assert "建设高标准农田" not in kb.segmenter.words  # an action word opens it: 建设|高标准农田
+    # rjieba's own instance, which the region and programme finders tag with, never gets the user words
+    import rjieba
+
+    assert [w for w, _ in rjieba.tag("全县一般公共预算收入增长")] != words
 
 
 # ------------------------------------------------------------------------------------------- queries
