@@ -8,8 +8,32 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any, TypeVar
+
+_Record = TypeVar("_Record")
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
+def evolve(record: _Record, **changes: Any) -> _Record:
+    """`dataclasses.replace` for the records of this module, without its per-call introspection (the
+    pipeline makes tens of thousands of them per megabyte of text).  The records have no __post_init__,
+    so copying the fields is all `replace` would do; an unknown field name is an error as there."""
+    names = _field_names(type(record))
+    unknown = changes.keys() - names
+    if unknown:
+        raise TypeError(f"{type(record).__name__} has no field {', '.join(sorted(unknown))}")
+    values = {**record.__dict__, **changes}
+    if len(values) != len(names):  # values cached on the record (Region.chain) are not carried over
+        values = {name: values[name] for name in names}
+    new = object.__new__(type(record))
+    new.__dict__.update(values)
+    return new
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kg.extract.component import component
 from kg.extract.periods import Cue, cue_finder, resolve_cues
@@ -60,6 +60,7 @@ from kg.model import (
     Measure,
     Region,
     RegionMention,
+    evolve,
 )
 
 SENTENCE_LOOKBACK = 300  # characters: no sentence or clause is longer
@@ -180,7 +181,7 @@ def home_region(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     main = _main_region(doc, ex.regions, ex.structure, kb)
     main = _publisher_region(doc, kb, main)
     main = _national_scope(doc, kb, ex.regions, main)
-    return replace(ex, main_region=main)
+    return evolve(ex, main_region=main)
 
 
 
@@ -681,15 +682,15 @@ def attribute(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     def at(kind: str, i: int) -> _Point:
         return by.get((kind, i)) or _Point(0, kind, i, home)
 
-    observations = tuple(replace(o, region=at("figure", i).region or home, period=at("figure", i).period,
+    observations = tuple(evolve(o, region=at("figure", i).region or home, period=at("figure", i).period,
                                  status=at("figure", i).status) for i, o in enumerate(ex.observations))
-    measures = tuple(replace(m, region=_measure_region(scoper, m, at("measure", i).region),
+    measures = tuple(evolve(m, region=_measure_region(scoper, m, at("measure", i).region),
                              period=at("measure", i).period) for i, m in enumerate(ex.measures))
     programmes = []
     for i, m in enumerate(ex.programmes):
         point = at("programme", i)
         for region in point.regions or (point.region or home,):
-            programmes.append(replace(m, region=region, period=point.period))
-    policies = tuple(replace(p, region=at("policy", i).region or home) for i, p in enumerate(ex.policy_documents))
-    return replace(ex, observations=observations, measures=measures, programmes=tuple(programmes),
+            programmes.append(evolve(m, region=region, period=point.period))
+    policies = tuple(evolve(p, region=at("policy", i).region or home) for i, p in enumerate(ex.policy_documents))
+    return evolve(ex, observations=observations, measures=measures, programmes=tuple(programmes),
                    policy_documents=policies)

@@ -11,13 +11,11 @@ change), the strongest in the order change > share > cumulative > per-capita > l
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kg.extract.component import component
 from kg.extract.observations import UNNAMED
 from kg.indicators import FIGURE_KIND_PRIORITY
 from kg.knowledge import KnowledgeBase
-from kg.model import Document, Extraction, Observation
+from kg.model import Document, Extraction, Observation, evolve
 
 
 def _strongest(*kinds: str) -> str:
@@ -34,13 +32,13 @@ def link(obs: Observation, kb: KnowledgeBase) -> Observation:
         words = scheme.kind_words
         own = words.kinds_in(obs.indicator, label_words_only=True)
         kind = _strongest(obs.kind, *own, words.unit_kind(obs.quantity.unit) or "level")
-        return replace(obs, kind=kind) if kind != obs.kind else obs
+        return evolve(obs, kind=kind) if kind != obs.kind else obs
     # what the words around the figure said (增长, 占, 累计) wins over what the concept and unit suggest
     kind = obs.kind if obs.kind != "level" else match.kind
-    return replace(obs, concept=match.concept, concept_label=match.pref_label, kind=kind)
+    return evolve(obs, concept=match.concept, concept_label=match.pref_label, kind=kind)
 
 
 @component(requires=("observations",), assigns=("observations.concept", "observations.kind"))
 def indicators(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: every figure linked to its indicator concept, with its figure kind."""
-    return replace(ex, observations=tuple(link(o, kb) for o in ex.observations))
+    return evolve(ex, observations=tuple(link(o, kb) for o in ex.observations))

@@ -144,20 +144,26 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     return score
 
 
+_KIND_RANK = {"full": 2, "former": 1, "short": 0}  # ties between readings: the official name first
+
+
 def _choose(hit: _Hit, text: str, ctx: _Context, ends: set[int], starts: set[int], seen: Counter[str],
             left_regions: list[Region]) -> None:
     best: tuple[int, int, int, int, str] | None = None
-    kind_rank = {"full": 2, "former": 1, "short": 0}
     for form in hit.forms:
         support = _support(form.region, seen)
-        within = [r for r in left_regions if Gazetteer.is_within(form.region, r)]
+        within = [r for r in left_regions if Gazetteer.is_within(form.region, r)] if left_regions else []
         # places written one after another run from larger to smaller (山东临沂): a place of another level
         # right before that does not hold this reading speaks against it (贺兰|山东麓, 临沂|大田庄乡)
-        other_level = [r for r in left_regions if LEVEL_RANK[r.level] != LEVEL_RANK[form.region.level]]
+        other_level = left_regions and not within and \
+            any(LEVEL_RANK[r.level] != LEVEL_RANK[form.region.level] for r in left_regions)
         s = _score(text, hit, form, ctx, ends, starts, support, any(r != form.region for r in within),
-                   bool(other_level) and not within)
+                   bool(other_level))
+        if len(hit.forms) == 1:
+            hit.score, hit.region = s, form.region
+            return
         key = (s + 3 * len(within) + support, seen[form.region.chain()[-1].code or ""],
-               kind_rank[form.kind], -LEVEL_RANK[form.region.level], form.region.code or "")
+               _KIND_RANK[form.kind], -LEVEL_RANK[form.region.level], form.region.code or "")
         # lower code wins ties: compare on the negated ordering below
         if best is None or key[:4] > best[:4] or (key[:4] == best[:4] and key[4] < best[4]):
             best = key
