@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -206,11 +207,12 @@ class Block:
 class Blocks:
     """Blocks in text order, with the one holding a position found by bisection."""
 
-    __slots__ = ("items", "_starts")
+    __slots__ = ("items", "_starts", "_reach")
 
     def __init__(self, items: list[Block] | tuple[Block, ...]) -> None:
         self.items = tuple(sorted(items, key=lambda b: (b.start, -b.end)))
         self._starts = [b.start for b in self.items]
+        self._reach = list(itertools.accumulate((b.end for b in self.items), max))  # furthest end so far
 
     def __iter__(self):  # noqa: ANN204 - Iterator[Block]
         return iter(self.items)
@@ -225,9 +227,12 @@ class Blocks:
         """The innermost block holding `pos` (the last one starting at or before it that still holds it;
         nested blocks, such as sections, are looked through up to 64 deep)."""
         i = bisect.bisect_right(self._starts, pos) - 1
+        reach, items = self._reach, self.items
         for j in range(i, max(-1, i - 64), -1):
-            if self.items[j].start <= pos < self.items[j].end:
-                return self.items[j]
+            if reach[j] <= pos:
+                return None  # no block from here back reaches `pos`
+            if pos < items[j].end:
+                return items[j]
         return None
 
     def within(self, start: int, end: int) -> tuple[Block, ...]:

@@ -9,6 +9,7 @@ scheme live in the ontology graph.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -78,7 +79,13 @@ def ref(kind: str, *parts: str) -> str:
 
 
 def region_ref(region: Region) -> str:
-    return ref("region", *region.key.split("/"))
+    return _region_ref(region.key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _region_ref(key: str) -> str:
+    """Regions repeat from document to document: each IRI is minted once per process."""
+    return ref("region", *key.split("/"))
 
 
 def unit_iri(label: str) -> NamedNode:
@@ -104,18 +111,23 @@ def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
     return "".join(f"{subject} {p} {o} {_VOCABULARY} .\n" for p, o in pairs)
 
 
-def region_blocks(region: Region) -> Iterator[str]:
-    """A region with its labels, level, code and part-of chain up to the province: a block per node."""
-    for node in region.chain():
-        pairs = [(RDF.nt.type, KGO.nt.Region), (RDFS.nt.label, literal(node.name)),
-                 (SKOS.nt.prefLabel, _zh(node.name)), (KGO.nt.level, literal(node.level))]
-        if node.code:
-            pairs += [(KGO.nt.adminCode, literal(node.code)), (WDT.nt.P442, literal(node.code))]
-        if node.iso:  # a foreign country: its ISO 3166-1 alpha-2 code (Wikidata P297)
-            pairs.append((WDT.nt.P297, literal(node.iso)))
-        if node.parent is not None:
-            pairs.append((KGO.nt.partOf, region_ref(node.parent)))
-        yield _block(region_ref(node), pairs)
+@functools.lru_cache(maxsize=1 << 14)
+def region_blocks(region: Region) -> tuple[str, ...]:
+    """A region with its labels, level, code and part-of chain up to the province: a block per node
+    (made once per region and process)."""
+    return tuple(_region_block(node) for node in region.chain())
+
+
+def _region_block(node: Region) -> str:
+    pairs = [(RDF.nt.type, KGO.nt.Region), (RDFS.nt.label, literal(node.name)),
+             (SKOS.nt.prefLabel, _zh(node.name)), (KGO.nt.level, literal(node.level))]
+    if node.code:
+        pairs += [(KGO.nt.adminCode, literal(node.code)), (WDT.nt.P442, literal(node.code))]
+    if node.iso:  # a foreign country: its ISO 3166-1 alpha-2 code (Wikidata P297)
+        pairs.append((WDT.nt.P297, literal(node.iso)))
+    if node.parent is not None:
+        pairs.append((KGO.nt.partOf, region_ref(node.parent)))
+    return _block(region_ref(node), pairs)
 
 
 def programme_block(subject: str, label: str) -> str:
