@@ -24,6 +24,7 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_ALL = _CN_DIGITS + "十百千万亿"
 # the lookahead (a digit or a numeral character) spares the alternation at other positions: 1.7x faster
 _NUMBER = re.compile(rf"(?=[\d{_CN_ALL}])(?:(?P<arabic>{_ARABIC})|(?P<chinese>[{_CN_ALL}]+))")
+_MAGNITUDE = re.compile("[十百千万亿]")
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 _RANGE_JOIN = re.compile(r"\s*[—\-–~～至到]{1,2}\s*$")
 _RANGE_NEXT = re.compile(r"^\s*(?:[余多])?\s*[—\-–~～至到]{1,2}\s*\d")
@@ -120,7 +121,10 @@ def find_quantities(text: str, kb: KnowledgeBase, protected: Blocks) -> list[Qua
     out: list[Quantity] = []
     for m in _NUMBER.finditer(text):
         start, end = m.start(), m.end()
-        if shield[start]:
+        numeral = m.group("chinese")
+        # a Chinese numeral counts only as an amount with a magnitude (三万, 一百二十), never 两个 / 三保障;
+        # most matches are such words (一些, 统一), so they go first
+        if shield[start] or numeral is not None and (len(numeral) == 1 or _MAGNITUDE.search(numeral) is None):
             continue
         before = text[max(0, start - 3):start]
         if before.endswith("第") or (before and (before[-1].isascii() and before[-1].isalpha())):
@@ -135,10 +139,6 @@ def find_quantities(text: str, kb: KnowledgeBase, protected: Blocks) -> list[Qua
             if _RANGE_JOIN.search(before) and re.search(r"\d", text[max(0, start - 4):start]):
                 continue  # second half of a range 1—2个
         else:
-            numeral = m.group("chinese")
-            # a Chinese numeral counts only as an amount with a magnitude (三万, 一百二十), never 两个 / 三保障
-            if not re.search("[十百千万亿]", numeral) or numeral[0] in "十百千万亿" and len(numeral) == 1:
-                continue
             parsed = parse_chinese_numeral(numeral)
             if parsed is None or parsed < 10:
                 continue
