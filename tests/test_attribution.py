@@ -92,6 +92,17 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_a_rate_in_force_takes_the_document_year() -> None:
+    """A standard or rule in force (an amount per month and person, a share paid 按…比例) holds for the year
+    of the document that states it; a plain count beside it stays open."""
+    ex = extract_text("示例县特困人员集中供养的全自理标准提高。集中供养的全护理1163元/月/人；"
+                      "大病救助按65%的比例给予补助。全县共有敬老院3所。",
+                      title="示例县社会救助政策问答", date="2021-05-10")
+    assert figure(ex, "1163元").period == "2021"
+    assert figure(ex, "65%").period == "2021"
+    assert figure(ex, "3所").period is None
+
+
 # --- periods --------------------------------------------------------------------------------------------
 
 
