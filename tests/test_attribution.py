@@ -131,6 +131,16 @@ def test_a_five_year_review_is_an_interval_and_a_forecast_is_told_apart() -> Non
     assert (forecast.period, forecast.status) == ("2026", "forecast")
 
 
+def test_a_heading_naming_a_year_and_a_five_year_plan_frames_the_year() -> None:
+    """The heading frames its section (by its first period); it is no paragraph frame of its own, so the
+    five-year plan it also names frames only the paragraphs that say 五年来."""
+    text = ("一、2025年工作回顾和“十四五”时期发展成就\n（一）产业发展。全省新建高标准农田120万亩。\n"
+            "五年来，全省累计减少贫困人口35万人。\n二、2026年工作安排\n力争粮食产量达到1400万吨。")
+    ex = extract_text(text, title="2026年示例省政府工作报告", date="2026-02-10")
+    assert figure(ex, "120万亩").period == "2025"
+    assert figure(ex, "35万人").period == "2021/2025"
+
+
 def test_a_frame_ends_with_its_section() -> None:
     text = ("一、脱贫攻坚\n2019年以来，全县累计减贫1.2万人。\n二、产业发展\n全县新建蔬菜大棚320座。")
     ex = extract_text(text, title="示例县工作情况", date="2023-05-01")

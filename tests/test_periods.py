@@ -39,6 +39,8 @@ def test_cues(text: str, date: str, expected: str) -> None:
 def test_ranges_and_lists_of_years_are_no_cue() -> None:
     assert [c.period for c in resolve_cues("规划(2022—2025年)", "2022-05-24", 2022)] == ["2022/2025"]  # an interval
     assert [c.period for c in resolve_cues("2021年和2022年连续考评优秀", "2024-02-19", 2024)] == ["2022"]
+    # a year beside a period of another kind is a cue of its own
+    assert [c.period for c in resolve_cues("2025年和“十四五”时期工作回顾", "2026-01-31", 2026)] == ["2025", "2021/2025"]
 
 
 def test_undated_document_year_ignores_forward_looking_years() -> None:

@@ -205,6 +205,7 @@ class _Scoper:
         self.list_join = frozenset(words["list_join"]) | {","}
         self.list_next = frozenset(words["list_next"])
         self.list_prev = frozenset(words["list_prev"])
+        self.broadcasters = frozenset(words["broadcaster"])
         self.doc_year = ex.doc_year
         self.finder = cue_finder(kb)
         self.cues = resolve_cues(doc.text, doc.meta.date, self.doc_year, self.finder)
@@ -415,6 +416,12 @@ class _Sections:
                 self.items.append((section, period, plans))
         self._starts = [s.start for s, _, _ in self.items]
 
+    def frames(self, pos: int) -> bool:
+        """Whether a section whose heading says when starts at `pos` (its heading frames it as a section,
+        not as a paragraph: 一、2025年工作回顾和“十四五”时期发展成就 is no frame of 十四五 over the year)."""
+        i = bisect.bisect_left(self._starts, pos)
+        return i < len(self._starts) and self._starts[i] == pos
+
     def at(self, pos: int) -> tuple[str | None, int, bool]:
         """(period, where the section giving it starts, plans) of the innermost section holding `pos`
         that names a period; plans when any section holding it plans."""
@@ -477,7 +484,10 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
         home = ex.main_region
         # one story: places in it lie within its home, unless that is the country or abroad (then anywhere)
         scope = home if home is not None and home.level not in ("country", "foreign") else None
-        return [_Story(0, len(doc.text), home, scope)]
+        # an item of a daily broadcast (one story of 新闻联播 as its own page) reports the day, as a
+        # bulletin's story does; other pages (reports, features, newspapers) do not say when by their date
+        broadcast = doc.meta.publisher is not None and doc.meta.publisher.strip() in scoper.broadcasters
+        return [_Story(0, len(doc.text), home, scope, doc.meta.date if broadcast else None)]
     out = [_Story(0, stories[0].start, ex.main_region, None)]
     for block in stories:
         home = most_specific(_label_places(block.title, (), kb)) if block.title else None
@@ -563,7 +573,7 @@ class _Walk:
                         p.region = heading
                     continue
                 para_region = scoper.paragraph_region(para, section_region or story.scope, story.scope)
-                new_frame = scoper.frame_cue(para)
+                new_frame = scoper.frame_cue(para) if not self.sections.frames(para.start) else None
                 if new_frame is not None:
                     frame = new_frame
                     frame_end = self._frame_end(para, story)
