@@ -103,6 +103,18 @@ def test_a_rate_in_force_takes_the_document_year() -> None:
     assert figure(ex, "3所").period is None
 
 
+def test_an_item_of_a_daily_broadcast_reports_its_day() -> None:
+    """One story of a broadcast, as a page of its own, reports what stands on its day, as a story of a
+    bulletin does; the same text from a newspaper leaves the period open."""
+    text = "示例县今年新建的冷链仓库投入使用，共有库位1200个。"
+    aired = extract_text(text.replace("今年新建的", "新建的"), title="示例县冷链仓库投用", publisher="央视网",
+                         date="2020-04-04")
+    assert figure(aired, "1200个").period == "2020-04-04"
+    printed = extract_text(text.replace("今年新建的", "新建的"), title="示例县冷链仓库投用", publisher="示例日报",
+                           date="2020-04-04")
+    assert figure(printed, "1200个").period is None
+
+
 # --- periods --------------------------------------------------------------------------------------------
 
 

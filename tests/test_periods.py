@@ -30,6 +30,8 @@ def infer_year(text: str) -> int | None:
     ("2023年以来,全市上下", "2024-02-19", "2023"),
     ("过去一年,全省", "2026-02-01", "2025"),
     ("一年来,全县", "2023-12-20", "2023"),
+    ("五年来,全省", "2026-02-01", "2021/2025"),  # a look back over several years ends where 过去一年 does
+    ("近三年,全市", "2024-09-20", "2022/2024"),
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
     cues = resolve_cues(text, date, int(date[:4]))
