@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 Edit = tuple[int, int, str]
@@ -61,6 +62,36 @@ def _comments(text: str) -> list[tuple[int, int]]:
     return out
 
 
+BOLD_LINE_LEVEL = 7  # a paragraph that is one bold line heads what follows, below any <h1>-<h6>
+_BOLD = frozenset({"strong", "b"})
+
+
+def _bold_lines(text: str, tags: list[_Tag], closing_of: Callable[[int], int | None]) -> list[tuple[int, int, int]]:
+    """(start, end, level) of the paragraphs whose whole content is one bold element (<p><strong>标题
+    </strong></p>): the items of a news flash, the sub-heads of a page that has no <h2>."""
+    out: list[tuple[int, int, int]] = []
+    for index, tag in enumerate(tags[:-1]):
+        bold = tags[index + 1]
+        if tag.name != "p" or tag.closing or bold.name not in _BOLD or bold.closing or text[tag.end:bold.start].strip():
+            continue
+        close = closing_of(index + 1)
+        if close is None or close + 1 >= len(tags):
+            continue
+        after = close + 1
+        while after < len(tags) and tags[after].name == "br" and not text[tags[after - 1].end:tags[after].start].strip():
+            after += 1
+        end_p = tags[after] if after < len(tags) else None
+        if end_p is None or end_p.name != "p" or not end_p.closing or text[tags[after - 1].end:end_p.start].strip():
+            continue
+        inner = _TAG.sub("", text[bold.end:tags[close].start]).strip()
+        if inner and len(inner) <= BOLD_LINE_MAX:
+            out.append((bold.end, tags[close].start, BOLD_LINE_LEVEL))
+    return out
+
+
+BOLD_LINE_MAX = 80  # characters: a longer bold paragraph is emphasised text, not a heading
+
+
 def html_edits(text: str, meta: dict[str, str], headings: list[tuple[int, int, int]] | None = None) -> list[Edit]:
     """Edits that remove markup from an HTML text (entities decoded); the page's heading goes to
     meta["html_title"] (its <h1>, else its <title> without the site name), and the (start, end, level)
@@ -99,6 +130,8 @@ def html_edits(text: str, meta: dict[str, str], headings: list[tuple[int, int, i
             titles[tag.name] = html.unescape(_TAG.sub("", text[tag.end:tags[end].start])).strip()
         if headings is not None and tag.name != "title":
             headings.append((tag.end, tags[end].start, int(tag.name[1])))
+    if headings is not None:
+        headings += _bold_lines(text, tags, closing_of)
     content_depth = 0
     index = 0
     while index < len(tags):

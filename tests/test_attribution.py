@@ -85,6 +85,32 @@ def test_each_story_of_a_bulletin_has_its_own_home() -> None:
     assert figure(ex, "12个").period == "2024"  # 今年
 
 
+FLASH = """# 联播 (20240306)
+
+### 浙江：山区共富工坊开工
+
+浙江省丽水市新建共富工坊86家，带动山区农户增收。
+
+### 国际联播快讯
+
+<p><strong>央视网消息</strong>（新闻联播）：</p>
+
+### 国内联播快讯
+
+<p><strong>央视网消息</strong>（新闻联播）：</p><p><strong>示例县冷链物流园投用</strong></p><p>甘肃省示例县冷链物流园今天投用，库容3万吨。</p><p><strong>我国新能源汽车保有量持续增长</strong></p><p>截至2月底，新能源汽车保有量达到2100万辆。</p><p><strong>春运收官</strong></p><p>春运40天全社会跨区域人员流动量超过84亿人次。</p>
+"""
+
+
+def test_each_item_of_a_news_flash_is_a_story() -> None:
+    """A paragraph that is one bold line heads an item of a news flash: an item that names no place is
+    the country's, not that of the flash's other items."""
+    ex = extract_text(FLASH, file="flash.md", title=None)
+    titles = [b.title for b in ex.structure.stories if b.kind == "story"]
+    assert "示例县冷链物流园投用" in titles and "我国新能源汽车保有量持续增长" in titles
+    assert figure(ex, "2100万辆").region.name == "中国"
+    assert figure(ex, "86家").region.name == "丽水市"
+
+
 def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     """Outside a bulletin, a figure with no time cue, frame or dated title has no period (a village's
     population, an area): the page's date is not when it was counted."""

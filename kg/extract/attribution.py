@@ -489,11 +489,28 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
         broadcast = doc.meta.publisher is not None and doc.meta.publisher.strip() in scoper.broadcasters
         return [_Story(0, len(doc.text), home, scope, doc.meta.date if broadcast else None)]
     out = [_Story(0, stories[0].start, ex.main_region, None)]
+    homes: dict[tuple[int, int], Region | None] = {}  # of the story sections, computed once each
+
+    def home_of(block: Block) -> Region | None:
+        key = (block.start, block.end)
+        if key not in homes:
+            home = most_specific(_label_places(block.title, (), kb)) if block.title else None
+            if home is None:
+                mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
+                home = _dominant(mentions)
+            homes[key] = home
+        return homes[key]
+
+    leads: list[Block] = []  # the opening piece of each story that holds items (its title and lead)
     for block in stories:
-        home = most_specific(_label_places(block.title, (), kb)) if block.title else None
+        while leads and leads[-1].level >= block.level:
+            leads.pop()
+        home = home_of(block)
         if home is None:
-            mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
-            home = _dominant(mentions)
+            # an item of a news flash that names no place of its own: the place of the story it sits in,
+            # as its title and lead name it (not its other items), else the country
+            home = next((h for lead in reversed(leads) if (h := home_of(lead)) is not None), None)
+        leads.append(block)
         # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
         out.append(_Story(block.start, block.end, home or CHINA, None, doc.meta.date))
     return out

@@ -189,18 +189,31 @@ def _sections(headings: Blocks, end: int) -> list[Block]:
 
 
 def _stories(sections: Blocks, end: int) -> list[Block]:
-    """The sections of the deepest heading level the page itself marks at least STORY_HEADINGS_MIN
-    times (a bulletin's items); the whole text when there is none."""
+    """A bulletin's items: the sections of every heading level the page itself marks at least
+    STORY_HEADINGS_MIN times, each cut where a deeper such section starts (国内联播快讯 holds items
+    headed by bold lines: each is a story, and the lead before them stays the outer story's); the
+    whole text when there is none."""
     marked: dict[int, list[Block]] = {}
     for section in sections:
         if section.kind == "marked":
             marked.setdefault(section.level, []).append(section)
-    levels = [level for level, items in marked.items() if len(items) >= STORY_HEADINGS_MIN]
+    levels = sorted(level for level, items in marked.items() if len(items) >= STORY_HEADINGS_MIN)
     if not levels:
         return [Block(0, end, "document")]
-    stories = [Block(s.start, s.end, "story", s.level, s.title) for s in marked[max(levels)]]
-    if stories[0].start > 0:
-        stories.insert(0, Block(0, stories[0].start, "preamble"))
+    owners = Blocks([s for level in levels for s in marked[level]])  # they nest: the innermost holds
+    cuts = sorted({0, end} | {b.start for b in owners} | {b.end for b in owners})
+    stories: list[Block] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        owner = owners.at(a)
+        if owner is None:
+            stories.append(Block(a, b, "preamble"))
+            continue
+        last = stories[-1] if stories else None
+        if last is not None and last.kind == "story" and last.title == owner.title and last.level == owner.level \
+                and last.end == a:
+            stories[-1] = Block(last.start, b, "story", owner.level, owner.title)  # the owner goes on
+        else:
+            stories.append(Block(a, b, "story", owner.level, owner.title))
     return stories
 
 
