@@ -11,9 +11,11 @@ Two components:
 - `attribute`: figures, programme mentions, measures and cited documents get a region and a period,
   figures a status.
 
-Scopes, outermost first: the document is cut into stories (a bulletin's items, kg.extract.structure);
-each story has a home (the place its title names, else the region holding two thirds of its places, else
-the country) and, in a one-story document, a scope its places must lie in.  Inside a story, a short line
+Scopes, outermost first: the document is cut into stories (a bulletin's items, kg.extract.structure: the
+sections of every heading level it marks three times or more, so the items a bold line heads inside
+国内联播快讯 are stories too); each story has a home (the place its title names, else the region holding
+two thirds of its places, else the place its enclosing story's title and lead name, else the country)
+and, in a one-story document, a scope its places must lie in.  Inside a story, a short line
 that is only a place name heads a section about it; a paragraph is about the most specific place its
 first sentence names within the scope (places in lists, partners, venues and breakdowns do not count).
 
@@ -26,12 +28,15 @@ for each of them.  Measures take the most specific place they name inside their 
 documents take the region of where they are cited.
 
 Period: the nearest time cue before the figure in its sentence (a year, a month, 今年, 十四五 as
-2021/2025, 2021—2025年 as an interval; 自2017年7月1日起 marks when a rule takes effect); 全年 / 年内 / 当年
-inside a frame take the frame's year.  Else the frame in force: a paragraph's opening cue
-(今年以来 …; it holds to the end of its numbered or marked section), or the period of the innermost
-section heading that names one (一、2022年主要工作), whichever opened later; else the year the title
-reviews (紫阳县2023年…工作总结) or plans; else, for a standard in force (补助标准, 每户…), the
-document's year.
+2021/2025, 2021—2025年 and 五年来 as intervals; 自2017年7月1日起 marks when a rule takes effect); 全年 /
+年内 / 当年 inside a frame take the frame's year.  Else the frame in force: a paragraph's opening cue
+(今年以来, 五年来 …; it holds to the end of its numbered or marked section), or the period of the innermost
+section heading that names one (一、2022年主要工作: its first period; a heading frames only as a
+section, never as a paragraph), whichever opened later; else the year the title reviews
+(紫阳县2023年…工作总结) or plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/月/人,
+按…比例), the document's year; else, for a story of a bulletin or an item of a daily broadcaster (央视网,
+央广网 …: the `broadcaster` register), the day it is broadcast.  Any other figure that says no time keeps
+no period: a page's date is not when its figures were counted.
 
 Status: `forecast` after a forecast word in the sentence (预计); `target` after a target word (力争, 到2025年
 …达到) or right before 目标, inside a section that plans (2023年工作计划), or for a period after the
