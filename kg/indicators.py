@@ -38,6 +38,7 @@ import pyoxigraph
 
 from kg.knowledge import Lexicon, WordLists, parse_word_lists
 from kg.matcher import WordMatcher
+from kg.vocab import SchemeConcept
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 KGO = "https://w3id.org/kg-rural/ontology#"
@@ -150,24 +151,12 @@ def qualifier_words(lists: WordLists) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class IndicatorConcept:
+class IndicatorConcept(SchemeConcept):
     """One concept of the scheme: an indicator (leaf) or a group of them (a top concept)."""
 
-    id: str
-    pref_label: str
-    alt_labels: tuple[str, ...] = ()
-    broader: tuple[str, ...] = ()
     unit_kinds: frozenset[str] = frozenset()
     top: bool = False
     kind: str = "level"  # what its own label says about its figures (人均 -> per-capita, 率 -> share)
-
-    @property
-    def slug(self) -> str:
-        return self.id.rsplit("/", 1)[-1]
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return (self.pref_label, *self.alt_labels)
 
     def fits(self, unit_kind: str | None) -> bool:
         """Whether a figure of this unit kind can measure the concept (a % figure fits any concept)."""

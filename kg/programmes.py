@@ -187,22 +187,10 @@ def similarity(a: str, b: str, heads: tuple[str, ...] = (), contrasts: tuple[str
 
 
 @dataclass(frozen=True)
-class Concept:
+class Concept(vocab.SchemeConcept):
     """One programme of the scheme."""
 
-    id: str  # concept IRI
-    pref_label: str  # Simplified prefLabel
-    alt_labels: tuple[str, ...] = ()
-    broader: tuple[str, ...] = ()
     narrower: tuple[str, ...] = ()
-
-    @property
-    def slug(self) -> str:
-        return self.id.rsplit("/", 1)[-1]
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return (self.pref_label, *self.alt_labels)
 
 
 CANONICAL_CACHE_SIZE = 1 << 16

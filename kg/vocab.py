@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
@@ -125,3 +126,21 @@ def iri(kind: str, *parts: str) -> NamedNode:
 
 ONTOLOGY_GRAPH = iri("graph", "ontology")  # ontology, programme scheme and unit table
 VOCABULARY_GRAPH = iri("graph", "vocabulary")  # regions, indicators, discovered programmes
+
+
+@dataclass(frozen=True)
+class SchemeConcept:
+    """A concept of one of our SKOS schemes (programmes, indicators): its IRI, labels and broader ones."""
+
+    id: str  # concept IRI
+    pref_label: str  # Simplified prefLabel
+    alt_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.pref_label, *self.alt_labels)
