@@ -36,6 +36,15 @@ def test_a_verb_before_the_figure_is_no_label(kb: KnowledgeBase) -> None:
     assert got["3人"][0] == "受伤"
 
 
+def test_a_bare_counted_noun_takes_what_it_does(kb: KnowledgeBase) -> None:
+    """76个|村|实行清单制管理: a one-character counted noun says too little; what it does names the figure
+    (as 45人|挂任驻村第一书记 does for people), and the concept is still the counted noun's."""
+    got = figures("全区现有130个村实行积分制管理，其中76个村实行清单制管理。全镇共有12个村。", kb)
+    assert got["76个"][0] == "实行清单制管理村数"
+    assert got["76个"][2] == "行政村"
+    assert got["12个"][0] == "村"
+
+
 def test_a_label_is_made_of_whole_words(kb: KnowledgeBase) -> None:
     got = figures("全县十大特色产业全产业链总产值达到85亿元，累计建设高标准农田12万亩。", kb)
     assert got["85亿元"][0] == "十大特色产业全产业链总产值"  # not 大特色产业…: no word is cut

@@ -521,6 +521,13 @@ class _Labeller:
         if len(implied) >= 2 and implied != q.unit:
             return _Found(implied, mine.kinds)  # 189万建档立卡贫困户: the stated noun says what is counted
         if follows.text and not mine.kinds:
+            if len(follows.text) == 1 and unit is not None:
+                # a bare counted noun (76个|村|实行清单制管理): what it does names the figure, as for people
+                end = min(self.clause_end(q, nxt), quote_end + AFTER_CHARS)
+                verbs = r.verbs_after(r.tag(text[quote_end:end]))
+                if verbs:
+                    return _Found(verbs + follows.text + r.measure_noun(q.unit, unit.kind), mine.kinds,
+                                  text.find(verbs[-1], quote_end, end) + 1 or quote_end)
             return _Found(follows.text, mine.kinds, quote_end)  # 选派191名|挂职干部, 23个国家级和16个|省级…县
         if suffix:
             end = min(self.clause_end(q, nxt), q.end + AFTER_CHARS)
