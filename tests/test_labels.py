@@ -43,6 +43,11 @@ def test_a_bare_counted_noun_takes_what_it_does(kb: KnowledgeBase) -> None:
     assert got["76个"][0] == "实行清单制管理村数"
     assert got["76个"][2] == "行政村"
     assert got["12个"][0] == "村"
+    # an aspect particle or quote marks inside the verb phrase, and an action verb with its object
+    got = figures("1925个村配备了法律顾问，78个村获评“美丽宜居示范村”，378个村实现村集体经济收入。", kb)
+    assert got["1925个"][0] == "配备法律顾问村数"
+    assert got["78个"][0].startswith("获评美丽宜居示范村")
+    assert got["378个"][0] == "实现村集体经济收入村数"
 
 
 def test_a_label_is_made_of_whole_words(kb: KnowledgeBase) -> None:

@@ -88,6 +88,7 @@ class _Reader:
         self.qualifier_tags = frozenset(words["qualifier_tags"])
         self.numeral_tags = frozenset(words["numeral_tags"])
         self.vp_breaks = frozenset(words["vp_break_tags"])
+        self.vp_skip = frozenset(words["vp_skip"])
         self.action = frozenset(words["action_verbs"])
         self.after_skip = frozenset(words["after_skip"])
         self.respectively = tuple(words["respectively"])
@@ -283,11 +284,16 @@ class _Reader:
         if tokens and tokens[0][0] == "被":  # 30多人|被|严重烧伤
             tokens = tokens[1:]
         for token in tokens:
+            if token[0] in self.vp_skip and run:
+                continue  # 配备|了|法律顾问, 获评|“|…示范村|”: an aspect particle or a quote mark inside it
             if token[1] in self.vp_breaks or _DIGIT.search(token[0]) or \
                     sum(len(w) for w, _ in run) + len(token[0]) > self.max_length:
                 break
             run.append(token)
-        while run and (run[0][0] in self.lead or run[0][0] in self.action) and len(run) > 1:
+        # an action or lead word opening it goes when a verb follows (带动|务工增收); else it is the verb
+        # (378个村|实现|村集体经济收入)
+        while run and (run[0][0] in self.lead or run[0][0] in self.action) and len(run) > 1 \
+                and (run[0][0] in self.lead or self.is_verb(run[1])):
             run = run[1:]
         return "".join(w for w, _ in run) if run and self.is_verb(run[0]) else ""
 
