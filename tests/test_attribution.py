@@ -48,6 +48,11 @@ def test_the_whole_province_only_when_the_text_says_so() -> None:
     ex = extract_text(text, title="麦积区2023年巩固脱贫成果工作总结", date="2023-06-30")
     assert figure(ex, "16户").region.name == "麦积区"
     assert figure(ex, "210户").region.name == "天水市"
+    # 我国 opening a sentence is the whole country, whatever the story is about
+    ex = extract_text("贵州省发展蔬菜、茶叶等12个特色产业。截至目前，我国有22个省份贫困县全部摘帽。",
+                      title="贵州贫困县全部摘帽", date="2020-11-23")
+    assert figure(ex, "12个").region.name == "贵州省"
+    assert figure(ex, "22个").region.name == "中国"
 
 
 # --- bulletins: one scope per story ---------------------------------------------------------------------
