@@ -31,6 +31,9 @@ def infer_year(text: str) -> int | None:
     ("过去一年,全省", "2026-02-01", "2025"),
     ("一年来,全县", "2023-12-20", "2023"),
     ("五年来,全省", "2026-02-01", "2021/2025"),  # a look back over several years ends where 过去一年 does
+    ("2024年3月5日,全县", "2024-03-20", "2024-03-05"),  # a date to the day
+    ("国防部21日称", "2024-09-22", "2024-09-21"),  # a day without its month: the document's month
+    ("30日晚发生", "2018-02-03", "2018-01-30"),  # … or the month before, when it is later than today
     ("近三年,全市", "2024-09-20", "2022/2024"),
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
@@ -48,3 +51,8 @@ def test_ranges_and_lists_of_years_are_no_cue() -> None:
 def test_undated_document_year_ignores_forward_looking_years() -> None:
     text = "2016年项目涉及1018户。2018年项目涉及205户。预计2019年6月完成搬迁。2019年102个项目提前启动。《2017年度方案》"
     assert infer_year(text) == 2018
+
+
+def test_a_day_needs_a_dated_document_and_is_no_span() -> None:
+    assert resolve_cues("21日称", "2024-09", 2024) == []  # the document's day is unknown
+    assert resolve_cues("5日内完成", "2024-09-22", 2024) == []  # a time limit, not a date

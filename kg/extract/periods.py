@@ -7,6 +7,7 @@ else the frame a paragraph opened, else the document's frame.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class CueFinder:
             f"(?=[{re.escape(''.join(sorted(firsts)))}])"
             rf"(?P<asof>{_alternation(words['as_of'])})?[ \t]*"
             r"(?:"
-            rf"{y}\s*年\s*(?:{m}\s*月(?:份)?(?:{month_part})?|(?P<yend>底|末)|(?P<ysince>以来|来)"
+            rf"{y}\s*年\s*(?:{m}\s*月(?:(?P<d>3[01]|[12]\d|0?[1-9])日(?![内起])|份)?(?:{month_part})?|(?P<yend>底|末)|(?P<ysince>以来|来)"
             rf"|(?:{_alternation(words['year_part'])}))?"
             rf"|[“\"]?(?P<plan>{_alternation(tuple(self.plan_periods))})[”\"]?(?P<planpart>{_alternation(words['plan_part'])})?"
             rf"|(?P<past>{_alternation(words['past_year'])})"
@@ -64,6 +65,7 @@ class CueFinder:
             rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?:份)?(?P<mend>{month_part})?"
             rf"|(?P<now>{_alternation(words['now'])})"
             rf"|(?P<yearend>{_alternation(words['year_end'])})"
+            r"|(?<![\d月.号])(?P<day>3[01]|[12]\d|[1-9])日(?![内起以前后])"
             r")")
 
 
@@ -95,6 +97,8 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
                 any(text.startswith(w, _day_end(text, m.end())) for w in finder.effective_after)
             if effective:
                 period = f"{year:04d}"  # 自2017年7月1日起: a rule in force from then, a figure of that year
+            elif g["m"] and g["d"]:
+                period = f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}"  # 2018年1月6日: the day
             elif g["m"]:
                 period = f"{year:04d}-{int(g['m']):02d}"
             elif g["yend"] and g["asof"]:
@@ -140,11 +144,28 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             if doc_year is None:
                 continue
             period = f"{doc_year:04d}-12"
+        elif g["day"]:
+            period = _day_of(int(g["day"]), doc_date)
         if period is None:
             continue
         within = bool(g["rel"]) and g["rel"] in finder.within and not g["rm"]
         out.append(Cue(m.start(), m.end(), period, frame, within, bool(g["asof"]) and g["asof"] != "到"))
     return out
+
+
+def _day_of(day: int, doc_date: str | None) -> str | None:
+    """A day written without its month (6日, 21日晚): of the document's month, or of the month before
+    when it is later than the document's day (a bulletin of the 3rd reporting the 30th); unknown without
+    a dated document."""
+    if doc_date is None or len(doc_date) < 10:
+        return None
+    year, month, today = int(doc_date[:4]), int(doc_date[5:7]), int(doc_date[8:10])
+    if day > today:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:  # 31日 of a month of 30 days
+        return None
 
 
 _RANGE_START = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–至到~～]{1,2}\s*$")
