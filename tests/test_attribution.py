@@ -55,6 +55,16 @@ def test_the_whole_province_only_when_the_text_says_so() -> None:
     assert figure(ex, "22个").region.name == "中国"
 
 
+def test_a_place_after_a_date_opens_its_clause() -> None:
+    """2024年西藏…, 今年甘肃…: a year or a day before a place does not hide it, and the place is the clause's
+    subject; a greeting (新年安康) names no place."""
+    ex = extract_text("拉萨市今年新建蔬菜大棚120座。2024年西藏货物贸易进出口总值126.72亿元。祝大家新年安康。",
+                      title="拉萨：冬季蔬菜供应充足", date="2025-02-19")
+    assert figure(ex, "120座").region.name == "拉萨市"
+    assert figure(ex, "126.72亿元").region.name == "西藏自治区"
+    assert "安康市" not in {m.region.name for m in ex.regions}
+
+
 # --- bulletins: one scope per story ---------------------------------------------------------------------
 
 

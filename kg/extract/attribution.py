@@ -282,17 +282,26 @@ class _Scoper:
                 best = m.region
         return best
 
+    def subject_start(self, start: int, leads: bool = True) -> int:
+        """Where a clause's subject may stand: after a lead word (其中, 在; unless `leads` is False) and a
+        time cue opening the clause (2024年西藏…, 其中2023年全县…)."""
+        at = start
+        for lead in self.subject_lead if leads else ():
+            if self.text.startswith(lead, at):
+                at += len(lead)
+                break
+        i = bisect.bisect_left(self._cue_starts, at)
+        if i < len(self.cues) and self.cues[i].start == at:
+            at = self.cues[i].end
+        return at
+
     def clause_subject(self, clause_start: int, pos: int) -> RegionMention | None:
         """A clause that opens with a place (其中昭觉县2.34亿元, 湘西州花垣县十八洞村现有…) is about it: the
         most specific of the places written back to back at its start."""
         mentions = self.mentions_in(clause_start, pos)
         if not mentions:
             return None
-        at = clause_start
-        for lead in self.subject_lead:
-            if self.text.startswith(lead, clause_start):
-                at = clause_start + len(lead)
-                break
+        at = self.subject_start(clause_start)
         subject = None
         for m in mentions:
             if m.start != at or self.in_list(m):
@@ -304,11 +313,7 @@ class _Scoper:
         """The places of an enumeration that opens the sentence before `pos` (通江县、南江县、平昌县建立…):
         what the sentence says holds for each of them."""
         mentions = self.mentions_in(sentence_start, pos)
-        at = sentence_start
-        for lead in self.subject_lead:
-            if self.text.startswith(lead, sentence_start):
-                at = sentence_start + len(lead)
-                break
+        at = self.subject_start(sentence_start)
         listed: list[Region] = []
         for m in mentions:
             if m.start != at or m.start not in self.members:
@@ -636,7 +641,8 @@ class _Walk:
     def _whole_region(self, clause_start: int, sentence_start: int, region: Region) -> Region | None:
         """全省 / 全县 … opening the clause or sentence: the region at that level around `region`."""
         text = self.doc.text
-        for start in (clause_start, sentence_start):
+        scoper = self.scoper
+        for start in (scoper.subject_start(clause_start, leads=False), scoper.subject_start(sentence_start, leads=False)):
             if self._whole_first.isdisjoint(text[start:start + 2]):
                 continue
             for word, level in self.whole.items():

@@ -64,6 +64,9 @@ class _Context:
         ctx = gaz.context
         self.left = frozenset(ctx.get("left", ()))
         self.right = frozenset(ctx.get("right", ()))
+        # a date or a relative year right before a position (2024年|西藏, 今年|甘肃, 21日|四川)
+        times = "|".join(map(re.escape, sorted(ctx.get("left_time", ()), key=len, reverse=True)))
+        self.time_before = re.compile(rf"(?:\d年|\d[日号]|{times})$" if times else r"(?:\d年|\d[日号])$")
         self.bad_after = tuple(ctx.get("bad_after", ()))
         self.not_after = tuple(ctx.get("not_after", ()))
         self.not_after_ok = tuple(ctx.get("not_after_ok", ()))
@@ -89,7 +92,8 @@ def context_of(gaz: Gazetteer) -> _Context:
 
 
 def _left_ok(text: str, pos: int, ctx: _Context, ends: set[int]) -> bool:
-    return pos == 0 or not _is_han(text[pos - 1]) or text[pos - 1] in ctx.left or pos in ends
+    return pos == 0 or not _is_han(text[pos - 1]) or text[pos - 1] in ctx.left or pos in ends \
+        or (text[pos - 1] in "年日号" and ctx.time_before.search(text, max(0, pos - 3), pos) is not None)
 
 
 def _right_ok(text: str, pos: int, ctx: _Context, starts: set[int]) -> bool:
