@@ -194,6 +194,15 @@ def test_a_heading_naming_a_year_and_a_five_year_plan_frames_the_year() -> None:
     assert figure(ex, "35万人").period == "2021/2025"
 
 
+def test_a_quarter_in_the_title_frames_nothing() -> None:
+    """A title naming a quarter (全市二季度…拉练侧记) is no review of a year: a village's stock keeps no period,
+    while a figure after 一季度 in the text is of that year."""
+    ex = extract_text("示例村共有居民740户。一季度，全市新增就业1200人。", title="全市二季度重点工作现场拉练侧记",
+                      date="2023-07-17")
+    assert figure(ex, "740户").period is None
+    assert figure(ex, "1200人").period == "2023"
+
+
 def test_a_frame_ends_with_its_section() -> None:
     text = ("一、脱贫攻坚\n2019年以来，全县累计减贫1.2万人。\n二、产业发展\n全县新建蔬菜大棚320座。")
     ex = extract_text(text, title="示例县工作情况", date="2023-05-01")

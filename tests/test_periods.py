@@ -34,6 +34,11 @@ def infer_year(text: str) -> int | None:
     ("2024年3月5日,全县", "2024-03-20", "2024-03-05"),  # a date to the day
     ("国防部21日称", "2024-09-22", "2024-09-21"),  # a day without its month: the document's month
     ("30日晚发生", "2018-02-03", "2018-01-30"),  # … or the month before, when it is later than today
+    ("1月份,全国", "2018-02-14", "2018-01"),  # a month written 1月份 or 1月， is a cue on its own
+    ("12月份,全国", "2018-01-14", "2017-12"),  # … of the year before when it is later than the document's month
+    ("1至7月,全国铁路", "2024-08-09", "2024"),  # part of a year: that year's
+    ("一季度,全国", "2019-04-17", "2019"),
+    ("四季度,全国", "2019-01-20", "2018"),
     ("近三年,全市", "2024-09-20", "2022/2024"),
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
@@ -56,3 +61,4 @@ def test_undated_document_year_ignores_forward_looking_years() -> None:
 def test_a_day_needs_a_dated_document_and_is_no_span() -> None:
     assert resolve_cues("21日称", "2024-09", 2024) == []  # the document's day is unknown
     assert resolve_cues("5日内完成", "2024-09-22", 2024) == []  # a time limit, not a date
+    assert resolve_cues("5月20日", "2024-09-22", 2024) == []  # a month before its day is no month of its own

@@ -363,7 +363,7 @@ class _Scoper:
         if not title:
             return None
         years = {c.period for c in resolve_cues(title, doc_date, self.doc_year, self.finder)
-                 if c.period and len(c.period) == 4}
+                 if c.period and len(c.period) == 4 and not c.part}
         return Cue(0, 0, years.pop(), True) if len(years) == 1 else None
 
     def sentence_cue(self, pos: int, sentence_start: int) -> Cue | None:
@@ -455,7 +455,7 @@ def _title_years(title: str | None, scoper: _Scoper) -> tuple[str | None, str | 
         return None, None
     words = scoper.words
     cues = [c for c in resolve_cues(title, scoper.doc_date, scoper.doc_year, scoper.finder)
-            if c.period and len(c.period) == 4]
+            if c.period and len(c.period) == 4 and not c.part]
     review = plan = None
     for n, cue in enumerate(cues):
         after = title[cue.end:cues[n + 1].start if n + 1 < len(cues) else len(title)]

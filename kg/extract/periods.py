@@ -24,6 +24,7 @@ class Cue:
     is_frame: bool  # opens a frame for what follows (今年以来 / 2023年以来 / 去年, …)
     within_frame: bool = False  # 全年 / 年内 / 当年: the year of the frame in force, if any
     as_of: bool = False  # 截至…: a cut-off date, which a later bare year in the sentence does not override
+    part: bool = False  # 一季度, 1至7月: part of a year written without the year (it frames no title)
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -38,6 +39,7 @@ class CueFinder:
         self.frame_opening = frozenset(words["frame_opening"])
         self.plan_periods = words.pairs("plan_period")
         self.past_years = {w: int(n) for w, n in words.pairs("past_years").items()}
+        self.year_parts = {w: int(n) for w, n in words.pairs("year_part_alone").items()}
         self.within = frozenset(words["within_frame"])
         self.forward_before = re.compile(_alternation(words["forward_before"]))
         self.forward_after = re.compile(_alternation(words["forward_after"]))
@@ -47,7 +49,7 @@ class CueFinder:
         m = r"(?P<m>1[0-2]|0?[1-9])"
         month_part = _alternation(words["month_part"])
         firsts = {w[0] for kind in ("as_of", "past_year", "now", "year_end") for w in words[kind]}
-        firsts |= {w[0] for w in self.past_years}
+        firsts |= {w[0] for w in self.past_years} | {w[0] for w in self.year_parts}
         firsts |= {w[0] for w in self.relative} | {w[0] for w in self.plan_periods} | set("123456789 \t“\"")
         # The lookahead lists every character a cue can start with: the same matches, found 5x faster,
         # because the alternation is not tried at positions where none of its branches can start.
@@ -62,7 +64,9 @@ class CueFinder:
             rf"|(?P<pastyears>{_alternation(tuple(self.past_years))})"
             rf"|(?P<rel>{_alternation(tuple(self.relative))})(?P<relsince>以来|来)?"
             rf"(?:(?P<rm>1[0-2]|0?[1-9])\s*月(?:份)?(?:{month_part})?|(?P<relend>底|末))?"
-            rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?:份)?(?P<mend>{month_part})?"
+            rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?P<mfen>份)?(?P<mend>{month_part})?"
+            rf"|(?<![\d.])1\s*[至到—\-–~～]\s*(?P<mto>1[0-2]|[2-9])\s*月(?:份)?"
+            rf"|(?P<ypart>{_alternation(tuple(self.year_parts))})"
             rf"|(?P<now>{_alternation(words['now'])})"
             rf"|(?P<yearend>{_alternation(words['year_end'])})"
             r"|(?<![\d月.号])(?P<day>3[01]|[12]\d|[1-9])日(?![内起以前后])"
@@ -130,9 +134,16 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             last = doc_year if late else doc_year - 1
             period, frame = f"{last - finder.past_years[g['pastyears']] + 1:04d}/{last:04d}", True
         elif g["m2"]:
-            if doc_year is None or not (g["mend"] or g["asof"]):
-                continue  # a bare month (9月) is a cue only after a cut-off word: 截止9月份
-            period = f"{doc_year:04d}-{int(g['m2']):02d}"
+            # a bare month is a cue after a cut-off word (截止9月), or written 9月份 / 9月，(not 9月20日)
+            if doc_year is None or not (g["mend"] or g["asof"] or g["mfen"] or text[m.end():m.end() + 1] in "，,"):
+                continue
+            month = int(g["m2"])
+            period = f"{_year_ending(doc_year, doc_date, month):04d}-{month:02d}"
+        elif g["mto"] or g["ypart"]:
+            # 1至7月, 一季度, 上半年: part of a year, counted in that year's total
+            if doc_year is None:
+                continue
+            period = f"{_year_ending(doc_year, doc_date, int(g['mto'] or finder.year_parts[g['ypart']])):04d}"
         elif g["plan"]:
             first, last = finder.plan_periods[g["plan"]].split("/")
             part = g["planpart"] or ""
@@ -149,8 +160,17 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         if period is None:
             continue
         within = bool(g["rel"]) and g["rel"] in finder.within and not g["rm"]
-        out.append(Cue(m.start(), m.end(), period, frame, within, bool(g["asof"]) and g["asof"] != "到"))
+        out.append(Cue(m.start(), m.end(), period, frame, within, bool(g["asof"]) and g["asof"] != "到",
+                       bool(g["mto"] or g["ypart"])))
     return out
+
+
+def _year_ending(doc_year: int, doc_date: str | None, month: int) -> int:
+    """The year of a month or part of a year named without its year: the document's, or the year before
+    when it ends after the document's month (12月份 in a January bulletin)."""
+    if doc_date is not None and len(doc_date) >= 7 and month > int(doc_date[5:7]):
+        return doc_year - 1
+    return doc_year
 
 
 def _day_of(day: int, doc_date: str | None) -> str | None:
