@@ -124,14 +124,11 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         elif g["past"]:
             if doc_year is None:
                 continue
-            # a report of the first half-year looks back on the previous year; later, on this one
-            late = doc_date is not None and int(doc_date[5:7]) > 6
-            period, frame = f"{doc_year if late else doc_year - 1:04d}", True
+            period, frame = f"{_last_reviewed(doc_year, doc_date):04d}", True
         elif g["pastyears"]:
             if doc_year is None:
                 continue
-            late = doc_date is not None and int(doc_date[5:7]) > 6
-            last = doc_year if late else doc_year - 1
+            last = _last_reviewed(doc_year, doc_date)
             period, frame = f"{last - finder.past_years[g['pastyears']] + 1:04d}/{last:04d}", True
         elif g["m2"]:
             # a bare month is a cue after a cut-off word (截止9月), or written 9月份 / 9月，(not 9月20日)
@@ -163,6 +160,13 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         out.append(Cue(m.start(), m.end(), period, frame, within, bool(g["asof"]) and g["asof"] != "到",
                        bool(g["mto"] or g["ypart"])))
     return out
+
+
+def _last_reviewed(doc_year: int, doc_date: str | None) -> int:
+    """The last year a look back (过去一年, 五年来) covers: a report of the first half-year looks back on the
+    previous year; a later one on its own."""
+    late = doc_date is not None and len(doc_date) >= 7 and int(doc_date[5:7]) > 6
+    return doc_year if late else doc_year - 1
 
 
 def _year_ending(doc_year: int, doc_date: str | None, month: int) -> int:
