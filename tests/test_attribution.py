@@ -126,6 +126,17 @@ def test_each_item_of_a_news_flash_is_a_story() -> None:
     assert figure(ex, "86家").region.name == "丽水市"
 
 
+def test_items_of_a_flash_page_headed_by_short_lines_are_stories() -> None:
+    """A page titled as a news flash whose items are headed by short unpunctuated lines (no bold, no
+    markup): each item is a story with its own home."""
+    text = ("央视网消息（新闻联播）：\n西安咸阳国际机场新航站楼投运\n陕西省西安市新航站楼今天投运，设计年旅客吞吐量5000万人次。\n"
+            "全国出口退税规模创新高\n国家税务总局数据显示，2020年全年办理出口退税14549亿元。\n"
+            "俄罗斯发射太空望远镜\n俄罗斯航天集团13日表示，望远镜顺利进入预定轨道，距离地球150万公里。")
+    ex = extract_text(text, title="国内联播快讯", publisher="央视网", date="2021-01-20")
+    assert figure(ex, "5000万人次").region.name == "西安市"
+    assert figure(ex, "14549亿元").region.name == "中国"
+
+
 def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     """Outside a bulletin, a figure with no time cue, frame or dated title has no period (a village's
     population, an area): the page's date is not when it was counted."""

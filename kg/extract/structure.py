@@ -50,6 +50,7 @@ class _Markers:
         # heading levels of numbered lines: 一、 opens a part, （一） a section of it, 1. a sub-section
         self.heading_level = {"dun": 1, "paren": 2, "arabic": 3}
         self.numerals = frozenset(words.chars("numerals"))
+        self.flash_titles = tuple(words["flash_title"])
         # markers of headings inside a paragraph (a page whose line breaks were lost)
         self.inline = {"dun_inline": re.compile(rf"[{num}]{{1,3}}、"), "paren": re.compile(rf"[（(][{num}]{{1,3}}[）)]"),
                        "arabic_inline": re.compile(r"(?<!\d)\d{1,2}、")}
@@ -188,14 +189,15 @@ def _sections(headings: Blocks, end: int) -> list[Block]:
     return out
 
 
-def _stories(sections: Blocks, end: int) -> list[Block]:
+def _stories(sections: Blocks, end: int, flash: bool = False) -> list[Block]:
     """A bulletin's items: the sections of every heading level the page itself marks at least
     STORY_HEADINGS_MIN times, each cut where a deeper such section starts (国内联播快讯 holds items
-    headed by bold lines: each is a story, and the lead before them stays the outer story's); the
-    whole text when there is none."""
+    headed by bold lines: each is a story, and the lead before them stays the outer story's); in a news
+    flash (`flash`: its title says so) short unpunctuated lines head items too; the whole text when there
+    is none."""
     marked: dict[int, list[Block]] = {}
     for section in sections:
-        if section.kind == "marked":
+        if section.kind == "marked" or (flash and section.kind == "short"):
             marked.setdefault(section.level, []).append(section)
     levels = sorted(level for level, items in marked.items() if len(items) >= STORY_HEADINGS_MIN)
     if not levels:
@@ -215,6 +217,10 @@ def _stories(sections: Blocks, end: int) -> list[Block]:
         else:
             stories.append(Block(a, b, "story", owner.level, owner.title))
     return stories
+
+
+def _is_flash(title: str | None, markers: _Markers) -> bool:
+    return title is not None and any(w in title for w in markers.flash_titles)
 
 
 def text_structure(text: str, kb: KnowledgeBase) -> DocStructure:
@@ -239,7 +245,7 @@ def document_structure(doc: Document, kb: KnowledgeBase) -> DocStructure:
         sections=sections,
         list_items=list_items,
         protected=Blocks(_protected(text)),
-        stories=Blocks(_stories(sections, len(text))),
+        stories=Blocks(_stories(sections, len(text), flash=_is_flash(doc.meta.title, markers))),
         sentence_stops=tuple(sentence_stops),
         clause_stops=tuple(clause_stops),
         text=text,
