@@ -13,14 +13,14 @@ Two components:
 
 Scopes, outermost first: the document is cut into stories (a bulletin's items, kg.extract.structure: the
 sections of every heading level it marks three times or more, so the items a bold line heads inside
-国内联播快讯 are stories too); each story has a home (the place its title names, else the region holding
+国内联播快讯 are stories too, as are those short lines head in a page titled as a flash); each story has a home (the place its title names, else the region holding
 two thirds of its places, else the place its enclosing story's title and lead name, else the country)
 and, in a one-story document, a scope its places must lie in.  Inside a story, a short line
 that is only a place name heads a section about it; a paragraph is about the most specific place its
 first sentence names within the scope (places in lists, partners, venues and breakdowns do not count).
 
-Region of a figure: the place opening its clause (其中昭觉县2.34亿元); else 全省 / 全县 opening the clause
-or sentence (the region at that level around the current one); else the place opening its sentence,
+Region of a figure: the place opening its clause, after a lead word or a time cue (其中昭觉县2.34亿元,
+2024年西藏…); else 全省 / 全县 / 全国 / 我国 opening the clause or sentence (the region at that level around the current one); else the place opening its sentence,
 which carries on to the sentence's later clauses; else a town or village inside the current region named
 earlier in the sentence; else the paragraph's, the section heading's, the story's home, the country.  A
 programme mention in a sentence opened by an enumeration of places (通江县、南江县、平昌县建立…) holds
