@@ -586,6 +586,7 @@ def observations(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
     labeller = _Labeller(text, structure, reader, mentions, kb)
     measure_starts = [m.start for m in ex.measures]
     out: list[Observation] = []
+    starts_in_source: dict[int, int] = {}
     for para in structure.paragraphs:
         lo, hi = bisect.bisect_left(q_starts, para.start), bisect.bisect_left(q_starts, para.end)
         figures = quantities[lo:hi]
@@ -602,7 +603,10 @@ def observations(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
             quote_start = clause_start
             while quote_start < q.start and text[quote_start] in " \t\u3000":
                 quote_start += 1
-            s, e = doc.source_span(quote_start, max(q.end, found.quote_end))
+            s = starts_in_source.get(quote_start)
+            if s is None:  # figures of one clause share its start: map it back once
+                s = starts_in_source[quote_start] = doc.offsets.to_source(quote_start)
+            e = doc.offsets.to_source(max(q.end, found.quote_end), is_end=True)
             i = bisect.bisect_right(measure_starts, q.start) - 1
             inside = i >= 0 and q.start < ex.measures[i].end
             kind = next((k for k in ("change", "share", "cumulative") if k in found.kinds), "level")

@@ -13,6 +13,7 @@ whole document.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 
@@ -219,6 +220,12 @@ def _stories(sections: Blocks, end: int, flash: bool = False) -> list[Block]:
     return stories
 
 
+@functools.lru_cache(maxsize=8)
+def _markers(kb: KnowledgeBase) -> _Markers:
+    """The compiled markers of a knowledge base (built once per base, not per document)."""
+    return _Markers(kb.lexicon["structure_words"])
+
+
 def _is_flash(title: str | None, markers: _Markers) -> bool:
     return title is not None and any(w in title for w in markers.flash_titles)
 
@@ -232,7 +239,7 @@ def text_structure(text: str, kb: KnowledgeBase) -> DocStructure:
 
 def document_structure(doc: Document, kb: KnowledgeBase) -> DocStructure:
     text = doc.text
-    markers = _Markers(kb.lexicon["structure_words"])
+    markers = _markers(kb)
     sentence_stops = _stops(text, SENTENCE_END)
     clause_stops = _stops(text, CLAUSE_END)
     paragraphs = Blocks(_paragraphs(text))
