@@ -4,10 +4,11 @@ protected spans and stories, computed once for every later component.
 Everything is found in one pass per kind, linear in the text: sentence and clause ends are positions
 looked up by bisection (a scan back to "the start of this sentence" for every figure would cost the
 square of a long run without punctuation); list markers are found by their first character; a heading
-is a line the page itself marked as one (Markdown #, HTML <h1>-<h6>), a numbered line (一、…) or a short
-line without sentence punctuation.  Sections run from a heading to the next heading of the same or a
-higher level; stories are the sections of the level a bulletin repeats (新闻联播's ### items), or the
-whole document.
+is a line the page itself marked as one (Markdown #, HTML <h1>-<h6>, a paragraph that is one bold line),
+a numbered line (一、…) or a short line without sentence punctuation.  Sections run from a heading to the
+next heading of the same or a higher level; stories are the sections of the levels a bulletin repeats
+(新闻联播's ### items and the bold-headed items of its 快讯; in a page titled as a flash, its short-line
+items), or the whole document.
 """
 
 from __future__ import annotations
