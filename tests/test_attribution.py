@@ -137,6 +137,19 @@ def test_items_of_a_flash_page_headed_by_short_lines_are_stories() -> None:
     assert figure(ex, "14549亿元").region.name == "中国"
 
 
+def test_only_a_broadcast_reports_its_day() -> None:
+    """A page cut into sections by its headings is no bulletin unless it is a broadcast: its undated
+    figures keep no period, while the running order before a bulletin's first story is of its day."""
+    sections = "".join(f"<h3>{name}</h3><p>示例县{name}共有示范点{n}个。</p>" for name, n in
+                       (("产业发展", 12), ("基础设施", 30), ("社会事业", 8)))
+    page = extract_text(f"<html><body>{sections}</body></html>", file="report.html", title="示例县乡村振兴情况介绍",
+                        date="2023-05-06")
+    assert figure(page, "12个").period is None
+    aired = extract_text("（1）示例县山洪致15人受灾；\n\n" + BULLETIN.split("\n", 1)[1], file="bulletin.md",
+                         title="《新闻联播》 (20240305)", date="2024-03-05")
+    assert figure(aired, "15人").period == "2024-03-05"
+
+
 def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     """Outside a bulletin, a figure with no time cue, frame or dated title has no period (a village's
     population, an area): the page's date is not when it was counted."""

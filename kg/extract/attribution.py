@@ -50,6 +50,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from kg.extract.component import component
 from kg.extract.periods import Cue, cue_finder, resolve_cues
@@ -211,6 +212,8 @@ class _Scoper:
         self.list_next = frozenset(words["list_next"])
         self.list_prev = frozenset(words["list_prev"])
         self.broadcasters = frozenset(words["broadcaster"])
+        self.broadcast_titles = tuple(words["broadcast_title"])
+        self.broadcast_hosts = tuple(words["broadcast_host"])
         self.doc_year = ex.doc_year
         self.finder = cue_finder(kb)
         self.cues = resolve_cues(doc.text, doc.meta.date, self.doc_year, self.finder)
@@ -281,6 +284,17 @@ class _Scoper:
             if best is None or _rank(m.region) > _rank(best):
                 best = m.region
         return best
+
+    def is_broadcast(self, doc: Document) -> bool:
+        """A daily broadcast or one of its items (its stories report what stands on the day it is aired): by
+        its publisher, its title (《新闻联播》) or the host of its address."""
+        meta = doc.meta
+        if meta.publisher is not None and meta.publisher.strip() in self.broadcasters:
+            return True
+        if meta.title is not None and any(w in meta.title for w in self.broadcast_titles):
+            return True
+        host = (urlsplit(meta.url).hostname or "") if meta.url else ""
+        return any(host == h or host.endswith("." + h) for h in self.broadcast_hosts)
 
     def subject_start(self, start: int, leads: bool = True) -> int:
         """Where a clause's subject may stand: after a lead word (其中, 在; unless `leads` is False) and a
@@ -490,15 +504,16 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
     provinces or more), else the country; a document of one story is about its home region."""
     assert ex.structure is not None
     stories = [b for b in ex.structure.stories if b.kind == "story"]
+    aired = doc.meta.date if scoper.is_broadcast(doc) else None  # the day a broadcast's stories report
     if not stories:
         home = ex.main_region
         # one story: places in it lie within its home, unless that is the country or abroad (then anywhere)
         scope = home if home is not None and home.level not in ("country", "foreign") else None
         # an item of a daily broadcast (one story of 新闻联播 as its own page) reports the day, as a
         # bulletin's story does; other pages (reports, features, newspapers) do not say when by their date
-        broadcast = doc.meta.publisher is not None and doc.meta.publisher.strip() in scoper.broadcasters
-        return [_Story(0, len(doc.text), home, scope, doc.meta.date if broadcast else None)]
-    out = [_Story(0, stories[0].start, ex.main_region, None)]
+        return [_Story(0, len(doc.text), home, scope, aired)]
+    # the running order before the first story (（1）…致15人死亡；) sums up that day's stories
+    out = [_Story(0, stories[0].start, ex.main_region, None, aired)]
     homes: dict[tuple[int, int], Region | None] = {}  # of the story sections, computed once each
 
     def home_of(block: Block) -> Region | None:
@@ -522,7 +537,7 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
             home = next((h for lead in reversed(leads) if (h := home_of(lead)) is not None), None)
         leads.append(block)
         # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
-        out.append(_Story(block.start, block.end, home or CHINA, None, doc.meta.date))
+        out.append(_Story(block.start, block.end, home or CHINA, None, aired))
     return out
 
 
