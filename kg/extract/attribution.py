@@ -34,8 +34,8 @@ Period: the nearest time cue before the figure in its sentence (a year, a month,
 section heading that names one (一、2022年主要工作: its first period; a heading frames only as a
 section, never as a paragraph), whichever opened later; else the year the title reviews
 (紫阳县2023年…工作总结) or plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/月/人,
-按…比例), the document's year; else, for a story of a bulletin or an item of a daily broadcaster (央视网,
-央广网 …: the `broadcaster` register), the day it is broadcast.  Any other figure that says no time keeps
+按…比例), the document's year; else, for a story of a daily broadcast (its publisher is a broadcaster,
+央视网 …; its title names one, 《新闻联播》; or its site is one's), the day it is aired.  Any other figure that says no time keeps
 no period: a page's date is not when its figures were counted.
 
 Status: `forecast` after a forecast word in the sentence (预计); `target` after a target word (力争, 到2025年
