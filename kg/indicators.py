@@ -37,7 +37,7 @@ from types import MappingProxyType
 import pyoxigraph
 
 from kg.knowledge import Lexicon, WordLists, parse_word_lists
-from kg.matcher import WordMatcher
+from kg.matcher import WordMatcher, alternation
 from kg.vocab import SchemeConcept
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -129,7 +129,7 @@ class FigureKindWords:
     @functools.cached_property
     def _objects(self) -> re.Pattern[str] | None:
         words = [w for w, (_, where) in self.words.items() if where == "object"]
-        return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+        return re.compile(alternation(words)) if words else None
 
     def object_at(self, text: str) -> int:
         """Where the first share-of word (占) is written in `text`, or its length when there is none."""

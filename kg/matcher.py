@@ -8,12 +8,17 @@ because every document is scanned by several such automata.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
 import ahocorasick_rs
 
 V = TypeVar("V")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first (so 万元以上 wins over 万元), each escaped."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
 class WordMatcher(Generic[V]):

@@ -56,6 +56,7 @@ from kg.extract.component import component
 from kg.extract.periods import Cue, cue_finder, resolve_cues
 from kg.extract.regions import label_regions, most_specific, places_in_label
 from kg.knowledge import KnowledgeBase
+from kg.matcher import alternation
 from kg.model import (
     CHINA,
     LEVEL_RANK,
@@ -86,7 +87,7 @@ def _within(region: Region, scope: Region | None) -> bool:
 
 def _any_of(words: Sequence[str]) -> re.Pattern[str]:
     """One pattern finding any of the words (a scan in C instead of a loop over them)."""
-    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
+    return re.compile(alternation(words) or "(?!)")
 
 
 def _partner_or_venue(text: str, mention: RegionMention, partner_before: frozenset[str],

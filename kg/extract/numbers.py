@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from kg.extract.component import component
 from kg.knowledge import KnowledgeBase, WordLists
+from kg.matcher import alternation
 from kg.model import Blocks, Document, Extraction, Quantity
 from kg.units import UnitTable
 
@@ -39,12 +40,12 @@ class _Words:
         self.before = words["qualifier_before"]
         self.after = words["qualifier_after"]
         self.infix = words["qualifier_infix"]
-        links = "|".join(map(re.escape, sorted(words["threshold_link"], key=len, reverse=True)))
-        nouns = "|".join(map(re.escape, sorted(words["threshold_noun"], key=len, reverse=True)))
+        links = alternation(words["threshold_link"])
+        nouns = alternation(words["threshold_noun"])
         # a money amount directly followed by a noun names a category (收入5万元以上村, 低于8000元脱贫群众)
         self.threshold_after = re.compile(rf"^(?:{links})?(?:的)?(?:{nouns})")
         # a number with 万/亿 may be followed by the counted noun instead of a measure word: 带动11.5万脱贫人口
-        counted = "|".join(map(re.escape, sorted(units.nouns, key=len, reverse=True)))
+        counted = alternation(units.nouns)
         self.implied_unit = re.compile(rf"^[\u4e00-\u9fff]{{0,5}}?(?P<noun>{counted})") if counted else None
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 from kg.extract.component import component
 from kg.knowledge import KnowledgeBase
+from kg.matcher import alternation
 from kg.model import DocStructure, Document, Evidence, Extraction, Observation, Quantity, RegionMention
 from kg.segment import Token, preload
 
@@ -110,7 +111,7 @@ class _Reader:
             if where in ("around",):
                 self.cut[word] = kind if kind != "level" else self.cut.get(word)
         self.longest_cut = max(map(len, self.cut), default=1)
-        change = "|".join(map(re.escape, sorted(words["change_to"], key=len, reverse=True)))
+        change = alternation(words["change_to"])
         self.change_to = re.compile(rf"^(?:的)?(?:{change})?(?:到|至)$")
         qualifiers = kb.lexicon["indicator_qualifiers"]
         self.split = {k: tuple(v.split("|")) for k, v in qualifiers.pairs("split").items()}

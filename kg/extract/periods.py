@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kg.knowledge import KnowledgeBase, WordLists
+from kg.matcher import alternation
 from kg.model import Blocks
 
 
@@ -27,10 +28,6 @@ class Cue:
     part: bool = False  # 一季度, 1至7月: part of a year written without the year (it frames no title)
 
 
-def _alternation(words: tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
-
 class CueFinder:
     """The time-cue pattern of a word list (see kg/data/period_words.tsv)."""
 
@@ -41,13 +38,13 @@ class CueFinder:
         self.past_years = {w: int(n) for w, n in words.pairs("past_years").items()}
         self.year_parts = {w: int(n) for w, n in words.pairs("year_part_alone").items()}
         self.within = frozenset(words["within_frame"])
-        self.forward_before = re.compile(_alternation(words["forward_before"]))
-        self.forward_after = re.compile(_alternation(words["forward_after"]))
+        self.forward_before = re.compile(alternation(words["forward_before"]))
+        self.forward_after = re.compile(alternation(words["forward_after"]))
         self.effective_before = tuple(words["effective_before"])
         self.effective_after = tuple(words["effective_after"])
         y = r"(?P<y>(?:19|20)\d{2})"
         m = r"(?P<m>1[0-2]|0?[1-9])"
-        month_part = _alternation(words["month_part"])
+        month_part = alternation(words["month_part"])
         firsts = {w[0] for kind in ("as_of", "past_year", "now", "year_end") for w in words[kind]}
         firsts |= {w[0] for w in self.past_years} | {w[0] for w in self.year_parts}
         firsts |= {w[0] for w in self.relative} | {w[0] for w in self.plan_periods} | set("123456789 \t“\"")
@@ -55,20 +52,20 @@ class CueFinder:
         # because the alternation is not tried at positions where none of its branches can start.
         self.pattern = re.compile(
             f"(?=[{re.escape(''.join(sorted(firsts)))}])"
-            rf"(?P<asof>{_alternation(words['as_of'])})?[ \t]*"
+            rf"(?P<asof>{alternation(words['as_of'])})?[ \t]*"
             r"(?:"
             rf"{y}\s*年\s*(?:{m}\s*月(?:(?P<d>3[01]|[12]\d|0?[1-9])日(?![内起])|份)?(?:{month_part})?|(?P<yend>底|末)|(?P<ysince>以来|来)"
-            rf"|(?:{_alternation(words['year_part'])}))?"
-            rf"|[“\"]?(?P<plan>{_alternation(tuple(self.plan_periods))})[”\"]?(?P<planpart>{_alternation(words['plan_part'])})?"
-            rf"|(?P<past>{_alternation(words['past_year'])})"
-            rf"|(?P<pastyears>{_alternation(tuple(self.past_years))})"
-            rf"|(?P<rel>{_alternation(tuple(self.relative))})(?P<relsince>以来|来)?"
+            rf"|(?:{alternation(words['year_part'])}))?"
+            rf"|[“\"]?(?P<plan>{alternation(tuple(self.plan_periods))})[”\"]?(?P<planpart>{alternation(words['plan_part'])})?"
+            rf"|(?P<past>{alternation(words['past_year'])})"
+            rf"|(?P<pastyears>{alternation(tuple(self.past_years))})"
+            rf"|(?P<rel>{alternation(tuple(self.relative))})(?P<relsince>以来|来)?"
             rf"(?:(?P<rm>1[0-2]|0?[1-9])\s*月(?:份)?(?:{month_part})?|(?P<relend>底|末))?"
             rf"|(?<!\d)(?P<m2>1[0-2]|[1-9])\s*月(?P<mfen>份)?(?P<mend>{month_part})?"
             rf"|(?<![\d.])1\s*[至到—\-–~～]\s*(?P<mto>1[0-2]|[2-9])\s*月(?:份)?"
-            rf"|(?P<ypart>{_alternation(tuple(self.year_parts))})"
-            rf"|(?P<now>{_alternation(words['now'])})"
-            rf"|(?P<yearend>{_alternation(words['year_end'])})"
+            rf"|(?P<ypart>{alternation(tuple(self.year_parts))})"
+            rf"|(?P<now>{alternation(words['now'])})"
+            rf"|(?P<yearend>{alternation(words['year_end'])})"
             r"|(?<![\d月.号])(?P<day>3[01]|[12]\d|[1-9])日(?![内起以前后])"
             r")")
 

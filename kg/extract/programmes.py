@@ -24,7 +24,7 @@ import rjieba
 from kg.extract.component import component
 from kg.gazetteer import Gazetteer
 from kg.knowledge import KnowledgeBase, WordLists
-from kg.matcher import WordMatcher
+from kg.matcher import WordMatcher, alternation
 from kg.model import Blocks, Document, Extraction, Measure, PolicyDocument, ProgrammeMention
 from kg.programmes import ProgrammeScheme
 
@@ -43,7 +43,7 @@ class _Words:
     """kg/data/programme_words.tsv as the sets and patterns discovery uses (see the file's comments)."""
 
     def __init__(self, words: WordLists) -> None:
-        self.suffixes = re.compile("|".join(map(re.escape, sorted(words["suffixes"], key=len, reverse=True))))
+        self.suffixes = re.compile(alternation(words["suffixes"]))
         self.suffix_breakers = frozenset(words.chars("suffix_breakers"))
         self.plan_verbs = words["plan_verbs"]
         self.leaders = frozenset(words["leaders"])
@@ -65,9 +65,9 @@ class _Words:
         self.adverbs = frozenset(words["adverbs"])
         self.numeral_chars = frozenset(words.chars("numerals"))
         numeral = "[0-9０-９" + words.chars("numerals") + "]+"
-        counts = "|".join(map(re.escape, sorted(words["counts"], key=len, reverse=True)))
-        opening = "|".join(map(re.escape, sorted(words["counts"] + words["opening_counts"], key=len, reverse=True)))
-        measures = "|".join(map(re.escape, sorted(words["measures"], key=len, reverse=True)))
+        counts = alternation(words["counts"])
+        opening = alternation(words["counts"] + words["opening_counts"])
+        measures = alternation(words["measures"])
         # a count (14个, 一批, 第二批, 新一批, 首批) or an Arabic figure with its unit (750千伏, 23日) opening a name
         scopes = "|".join(map(re.escape, words["count_scopes"]))
         self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")

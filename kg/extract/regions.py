@@ -31,6 +31,7 @@ import rjieba
 from kg.extract.component import component
 from kg.gazetteer import LEVEL_RANK, Gazetteer, NameForm
 from kg.knowledge import KnowledgeBase
+from kg.matcher import alternation
 from kg.model import Blocks, Document, Evidence, Extraction, Partnership, Region, RegionMention
 from kg.programmes import ProgrammeScheme
 from kg.register import Entry, Register, code_prefix
@@ -65,7 +66,7 @@ class _Context:
         self.left = frozenset(ctx.get("left", ()))
         self.right = frozenset(ctx.get("right", ()))
         # a date or a relative year right before a position (2024年|西藏, 今年|甘肃, 21日|四川)
-        times = "|".join(map(re.escape, sorted(ctx.get("left_time", ()), key=len, reverse=True)))
+        times = alternation(ctx.get("left_time", ()))
         self.time_before = re.compile(rf"(?:\d年|\d[日号]|{times})$" if times else r"(?:\d年|\d[日号])$")
         self.bad_after = tuple(ctx.get("bad_after", ()))
         self.not_after = tuple(ctx.get("not_after", ()))
