@@ -50,6 +50,17 @@ def test_a_bare_counted_noun_takes_what_it_does(kb: KnowledgeBase) -> None:
     assert got["378个"][0] == "实现村集体经济收入村数"
 
 
+def test_a_money_threshold_names_the_category_counted(kb: KnowledgeBase) -> None:
+    """收入5万元以上|村: the threshold is no figure and the phrase does not stop at it; villages counted by
+    their collective income are the 集体经济强村 concept, not all villages."""
+    got = figures("全镇集体经济年收入10万元以上村达到23个，经营性收入30万元以上的村占比达41%。全镇共有56个村。", kb)
+    assert "10万元" not in got and "30万元" not in got
+    assert got["23个"][0] == "集体经济年收入10万元以上村"
+    assert got["23个"][2] == "集体经济强村"
+    assert got["41%"][0] == "经营性收入30万元以上的村占比"
+    assert got["56个"][:3:2] == ("村", "行政村")
+
+
 def test_a_label_is_made_of_whole_words(kb: KnowledgeBase) -> None:
     got = figures("全县十大特色产业全产业链总产值达到85亿元，累计建设高标准农田12万亩。", kb)
     assert got["85亿元"][0] == "十大特色产业全产业链总产值"  # not 大特色产业…: no word is cut

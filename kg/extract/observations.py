@@ -112,6 +112,9 @@ class _Reader:
                 self.cut[word] = kind if kind != "level" else self.cut.get(word)
         self.longest_cut = max(map(len, self.cut), default=1)
         change = alternation(words["change_to"])
+        # a money threshold that names a category of what a figure counts (收入5万元以上|村 197个)
+        links = alternation(kb.lexicon["number_words"]["threshold_link"])
+        self.threshold_end = re.compile(rf"\d[\d.]*[万亿千]?元(?:{links})的?$")
         self.change_to = re.compile(rf"^(?:的)?(?:{change})?(?:到|至)$")
         qualifiers = kb.lexicon["indicator_qualifiers"]
         self.split = {k: tuple(v.split("|")) for k, v in qualifiers.pairs("split").items()}
@@ -387,6 +390,20 @@ class _Labeller:
             return NOTHING
         return self.r.phrase_of(self.text[max(start, end - BEFORE_CHARS):end])
 
+    def _over_threshold(self, mine: Phrase, start: int, end: int) -> Phrase:
+        """A phrase cut at a money threshold takes the threshold and the phrase before it: the category
+        is what is counted (村集体经济年收入5万元以上|村 达到197个 -> 村集体经济年收入5万元以上村)."""
+        if not mine.text or not mine.noun:
+            return mine
+        at = self.text.rfind(mine.text, start, end)
+        found = self.r.threshold_end.search(self.text, max(start, at - 16), at) if at > start else None
+        if found is None:
+            return mine
+        head = self.before(start, found.start())
+        if not head.text or not head.noun:
+            return mine
+        return Phrase(head.text + self.text[found.start():at] + mine.text, mine.kinds | head.kinds)
+
     def after(self, q: Quantity, stop: int, verb_start: bool) -> tuple[Phrase, int]:
         """The noun phrase after a figure, and where it ends (the figure's end when there is none)."""
         end = min(stop, q.end + AFTER_CHARS)
@@ -503,7 +520,7 @@ class _Labeller:
         if last is not None and r.change_to.match(text[last.end:q.start].strip()):
             return _Found(labels[-1])  # 比重从17.9%提升到35.5%: the same indicator
         start, after_place = self._after_regions(start, q.start)
-        mine = self.before(start, q.start)
+        mine = self._over_threshold(self.before(start, q.start), start, q.start)
         # nothing but words that are cut before the figure (、达 3.6万亿元, 高于全国平均水平 4.9个百分点)
         cut_only = not mine.text and bool(text[start:q.start].strip()) and \
             r.only_cut(r.tag(text[max(start, q.start - BEFORE_CHARS):q.start]))
