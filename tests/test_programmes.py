@@ -110,7 +110,7 @@ def test_over_broad_labels_are_gone_and_abbreviations_known(scheme: ProgrammeSch
     """农村公路 is every rural road, not 四好农村路; 城乡低保 is not only the rural one; 百千万工程 is the short
     name of 百县千镇万村高质量发展工程."""
     assert scheme.canonical("农村公路")[0] != PROG + "sihao-nongcunlu"
-    assert concept_of(scheme, "城乡低保") != concept_of(scheme, "农村低保") == concept_of(scheme, "低保")
+    assert concept_of(scheme, "城乡低保") != concept_of(scheme, "农村低保") != concept_of(scheme, "低保")
     assert concept_of(scheme, "百千万工程") == concept_of(scheme, "百县千镇万村高质量发展工程")
 
 
@@ -367,7 +367,11 @@ def test_seed_programmes_shared_by_documents_are_one_concept(scheme: ProgrammeSc
     shared = {key: docs for key, docs in where.items() if len(docs) >= 2
               and (key in scheme.concepts or heads.search(key[-3:]))}
     assert len(shared) >= 15
-    missing = {key: sorted(doc for doc in docs if key not in found[doc]) for key, docs in shared.items()}
+    # the keys read a bare 低保 as the rural one; kg gives the broader 低保 (a provincial report's 低保 covers
+    # towns too), the one concept this test lets stand for a narrower key
+    broader_reading = {scheme.canonical("农村低保")[0]: scheme.canonical("低保")[0]}
+    missing = {key: sorted(doc for doc in docs if key not in found[doc] and broader_reading.get(key) not in found[doc])
+               for key, docs in shared.items()}
     assert {k: v for k, v in missing.items() if v} == {}
 
 
@@ -431,14 +435,18 @@ def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str])
 
 
 def test_a_contrast_word_before_a_scheme_label(scheme: ProgrammeScheme) -> None:
-    """城市低保 is not the rural 低保; 城乡居民低保 is 城乡低保; the bare 低保 stays the seeds' 农村低保."""
+    """城市低保 is not the rural 低保 (it is the broader one); 城乡居民低保 is 城乡低保; the bare 低保 is the broader 低保 (a provincial
+    report's 低保 covers towns too), of which 农村低保 and 城乡低保 are narrower."""
     def concepts(text: str) -> list[str | None]:
         return [m.concept for m in find_programmes(text, scheme) if "低保" in m.surface]
 
-    rural, both = concept_of(scheme, "农村低保"), concept_of(scheme, "城乡低保")
-    assert concepts("城市低保人均保障标准提高。") == []
+    rural, both, bare = concept_of(scheme, "农村低保"), concept_of(scheme, "城乡低保"), concept_of(scheme, "低保")
+    assert concepts("城市低保人均保障标准提高。") == [bare]  # a kind of 低保, not the rural one
     assert concepts("城乡居民低保月均标准提高。") == [both]
-    assert concepts("落实低保、特困人员救助供养政策。") == [rural]
+    assert concepts("落实低保、特困人员救助供养政策。") == [bare]
+    assert concepts("纳入农村低保1.2万户。") == [rural]
+    assert bare not in (rural, both)
+    assert scheme.concepts[rural].broader == scheme.concepts[both].broader == (bare,)
 
 
 def test_number_slogans_of_other_fields_are_not_the_scheme_programme(scheme: ProgrammeScheme) -> None:
