@@ -48,6 +48,10 @@ def test_a_bare_counted_noun_takes_what_it_does(kb: KnowledgeBase) -> None:
     assert got["1925个"][0] == "配备法律顾问村数"
     assert got["78个"][0].startswith("获评美丽宜居示范村")
     assert got["378个"][0] == "实现村集体经济收入村数"
+    # an aside in brackets between the noun and what it does; a change verb is no deed (从15个县|扩大到30个)
+    got = figures("全镇43个村（社区）建立红白理事会，帮扶从15个县（市）扩大到30个县。", kb)
+    assert got["43个"][0] == "建立红白理事会村数"
+    assert got["15个"][0] == "县"
 
 
 def test_a_money_threshold_names_the_category_counted(kb: KnowledgeBase) -> None:
@@ -73,6 +77,11 @@ def test_a_list_before_fenbie_goes_with_the_figures_by_position(kb: KnowledgeBas
     # no list in the clause: the figures before them in the sentence are the list
     got = figures("游客接待量120万人次，旅游收入9亿元，分别增长12%、15%。", kb)
     assert got["12%"][:2] == ("游客接待量", "change") and got["15%"][:2] == ("旅游收入", "change")
+    # 分别占全市的 X%、Y%: shares of the figures (or items) before; the whole they are shares of is no label
+    got = figures("全年发放产业奖补资金2.1亿元，建成产业基地86个，分别占全市的41%、37%。", kb)
+    assert got["41%"][:2] == ("产业奖补资金", "share") and got["37%"][:2] == ("产业基地", "share")
+    got = figures("小麦产量和玉米产量分别占全省的18%和26%。", kb)
+    assert got["18%"][:2] == ("小麦产量", "share") and got["26%"][:2] == ("玉米产量", "share")
 
 
 def test_urban_and_rural_pairs(kb: KnowledgeBase) -> None:

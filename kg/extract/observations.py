@@ -439,16 +439,23 @@ class _Labeller:
             run.append(f)
         if len(run) < 2:
             return
-        kinds = frozenset(self.r.cut_tail(self.r.tag(between))[1])
+        tokens, share = self._before_share(self.r.tag(between))
+        kinds = frozenset(self.r.cut_tail(tokens)[1]) | ({"share"} if share else set())
         items = self._items(at, sentence_start, figures[:i])
         earlier = [lab for f, lab in zip(figures[:i], labels, strict=True) if f.start >= sentence_start]
         aligned = self._align(items, len(run), earlier)
         for f, label in zip(run, aligned or (), strict=False):
             self.lists[f.start] = _Found(label, kinds)
 
+    def _before_share(self, tokens: list[Token]) -> tuple[list[Token], bool]:
+        """The tokens before a share word, and whether there is one: 分别|占|全市的|72%、68% lists shares
+        of the figures before, and the whole they are shares of names none of them."""
+        share = next((k for k, (w, _) in enumerate(tokens) if w in self.r.share_of), None)
+        return (tokens, False) if share is None else (tokens[:share], True)
+
     def _gap(self, between: str) -> bool:
         """Only separators and cut words between two figures of a list (、和, 增长, 达到 …)."""
-        tokens = self.r.tag(between)
+        tokens, _ = self._before_share(self.r.tag(between))
         rest, _ = self.r.cut_tail(tokens)
         rest = [t for t in rest if t[0] not in self.r.list_sep and t[0] not in self.r.respectively
                 and t[1] not in ("x", "w") and t[0].strip()]
@@ -548,10 +555,12 @@ class _Labeller:
             if len(follows.text) == 1 and unit is not None:
                 # a bare counted noun (76个|村|实行清单制管理): what it does names the figure, as for people
                 end = min(self.clause_end(q, nxt), quote_end + AFTER_CHARS)
-                verbs = r.verbs_after(r.tag(text[quote_end:end]))
-                if verbs:
+                aside = _ASIDE.match(text, quote_end, end)  # 1925个村|（社区）|配备法律顾问
+                rest = aside.end() if aside else quote_end
+                verbs = r.verbs_after(r.tag(text[rest:end]))
+                if verbs and not r.change_to.match(verbs):  # 从15个县|扩大到 30个: a change, not what they do
                     return _Found(verbs + follows.text + r.measure_noun(q.unit, unit.kind), mine.kinds,
-                                  text.find(verbs[-1], quote_end, end) + 1 or quote_end)
+                                  text.find(verbs[-1], rest, end) + 1 or quote_end)
             return _Found(follows.text, mine.kinds, quote_end)  # 选派191名|挂职干部, 23个国家级和16个|省级…县
         if suffix:
             end = min(self.clause_end(q, nxt), q.end + AFTER_CHARS)
