@@ -97,6 +97,7 @@ class _Reader:
         self.ratio = frozenset(words["ratio"])
         self.restate = frozenset(words["restate"])
         self.from_words = frozenset(words["from_words"])
+        self.examples = tuple(words["examples"])
         self.nouns = frozenset(words["nouns"])
         self.max_length = int(words["max_length"][0]) if words["max_length"] else 16
         self.suffix = words.pairs("counted_suffix")  # unit kind -> the noun that counts it (people -> 人数)
@@ -538,6 +539,15 @@ class _Labeller:
         unit = self.kb.units.units.get(q.unit)
         suffix = r.suffix.get(unit.kind, "") if unit else ""
         implied = _STATED_NUMBER.sub("", q.stated).strip()
+        examples = mine.text and unit is not None and unit.kind == "count" \
+            and text[start:q.start].rstrip().endswith(r.examples)
+        if examples:  # members listed as examples of what is counted (an amount after 等 is of the things
+            # listed: 两癌筛查等|50余万人次)
+            follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
+            if follows.text and follows.noun:
+                return _Found(follows.text, mine.kinds, quote_end)  # 国家发展改革委等|28个|部门
+            if len(implied) >= 2:
+                return _Found(implied, mine.kinds)  # 省工商联等|6部门
         if not mine.text and "share" in mine.kinds and earlier:
             return _Found(earlier[-1], mine.kinds)  # 已消除风险1955户，占监测对象的65.5%
         if mine.text and mine.noun:
