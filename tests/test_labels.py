@@ -68,7 +68,7 @@ def test_a_money_threshold_names_the_category_counted(kb: KnowledgeBase) -> None
 def test_examples_before_deng_are_members_of_what_is_counted(kb: KnowledgeBase) -> None:
     """甲、乙等|14个|贫困县: the examples are members of what the count counts; an amount after 等 is still
     of the things listed (两癌筛查等|50余万人次)."""
-    got = figures("示例省宣布甲县、乙县等14个贫困县正式退出，农业农村厅等6部门联合发文，开展两癌筛查等3万人次。", kb)
+    got = figures("示例省宣布甲县、乙县等14个贫困县正式退出，农业农村厅等6部门联合发文，开展“两癌”筛查等3万人次。", kb)
     assert got["14个"][0] == "贫困县"
     assert got["6部门"][0] == "部门"
     assert got["3万人次"][0] == "两癌筛查"

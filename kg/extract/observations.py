@@ -543,11 +543,11 @@ class _Labeller:
             and text[start:q.start].rstrip().endswith(r.examples)
         if examples:  # members listed as examples of what is counted (an amount after 等 is of the things
             # listed: 两癌筛查等|50余万人次)
+            if len(implied) >= 2:
+                return _Found(implied, mine.kinds)  # 省工商联等|6部门: the measure word is the noun
             follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
             if follows.text and follows.noun:
                 return _Found(follows.text, mine.kinds, quote_end)  # 国家发展改革委等|28个|部门
-            if len(implied) >= 2:
-                return _Found(implied, mine.kinds)  # 省工商联等|6部门
         if not mine.text and "share" in mine.kinds and earlier:
             return _Found(earlier[-1], mine.kinds)  # 已消除风险1955户，占监测对象的65.5%
         if mine.text and mine.noun:
