@@ -74,6 +74,15 @@ def test_examples_before_deng_are_members_of_what_is_counted(kb: KnowledgeBase) 
     assert got["3万人次"][0] == "两癌筛查"
 
 
+def test_a_length_after_juli_is_the_distance_to_a_place(kb: KnowledgeBase) -> None:
+    """距离|示例县城|约30公里, 离|学校|不足500米: the distance to that place (the 距离 concept); a length
+    without such a word is what it measures."""
+    got = figures("新村距离示例县城约30公里，离学校不足500米，今年新建农村公路12公里。", kb)
+    assert got["30公里"][0::2] == ("距示例县城距离", "距离")
+    assert got["500米"][0] == "距学校距离"
+    assert got["12公里"][0] == "农村公路"
+
+
 def test_a_label_is_made_of_whole_words(kb: KnowledgeBase) -> None:
     got = figures("全县十大特色产业全产业链总产值达到85亿元，累计建设高标准农田12万亩。", kb)
     assert got["85亿元"][0] == "十大特色产业全产业链总产值"  # not 大特色产业…: no word is cut

@@ -98,6 +98,8 @@ class _Reader:
         self.restate = frozenset(words["restate"])
         self.from_words = frozenset(words["from_words"])
         self.examples = tuple(words["examples"])
+        self.distance_from = frozenset(words["distance_from"])
+        self.distance_stop = frozenset(words["distance_stop"])
         self.nouns = frozenset(words["nouns"])
         self.max_length = int(words["max_length"][0]) if words["max_length"] else 16
         self.suffix = words.pairs("counted_suffix")  # unit kind -> the noun that counts it (people -> 人数)
@@ -281,6 +283,19 @@ class _Reader:
             if len(tokens) == before:
                 break
         return not tokens
+
+    def distance_to(self, tokens: list[Token]) -> str:
+        """The place a length before which 距离 / 距 / 离 stands is the distance to (距离|平昌县城|40余公里 ->
+        平昌县城), or "" when no such word opens the nouns right before the figure."""
+        while tokens and (tokens[-1][0] in self.distance_stop or tokens[-1][1] in ("x", "w")):
+            tokens = tokens[:-1]
+        for k in range(len(tokens) - 1, max(-1, len(tokens) - 5), -1):
+            if tokens[k][0] in self.distance_from:
+                place = tokens[k + 1:]
+                if place and all(self.is_noun(t) or t[1] in self.head_tags for t in place):
+                    return "".join(w for w, _ in place)
+                return ""
+        return ""
 
     def verbs_after(self, tokens: list[Token]) -> str:
         """The verb phrase after a figure of people or households (45人|挂任驻村第一书记), without the
@@ -527,6 +542,11 @@ class _Labeller:
         start = max(clause_start, last.end) if last is not None else clause_start
         if last is not None and r.change_to.match(text[last.end:q.start].strip()):
             return _Found(labels[-1])  # 比重从17.9%提升到35.5%: the same indicator
+        unit = self.kb.units.units.get(q.unit)
+        if unit is not None and unit.kind == "length":
+            to = r.distance_to(r.tag(text[max(start, q.start - BEFORE_CHARS):q.start]))
+            if to:
+                return _Found(f"距{to}距离")  # 距离平昌县城|40余公里: the distance to a place
         start, after_place = self._after_regions(start, q.start)
         mine = self._over_threshold(self.before(start, q.start), start, q.start)
         # nothing but words that are cut before the figure (、达 3.6万亿元, 高于全国平均水平 4.9个百分点)
@@ -536,7 +556,6 @@ class _Labeller:
         restates = (cut_only and (bool(mine.kinds) or any(w in r.restate for w, _ in window))) or \
             any(w in r.from_words for w, _ in window)  # 较“十三五”末的|9323.1亿元: the amount of the clause before
         counted = q.unit in self.kb.units.units and self.kb.units.units[q.unit].kind in COUNTED_KINDS
-        unit = self.kb.units.units.get(q.unit)
         suffix = r.suffix.get(unit.kind, "") if unit else ""
         implied = _STATED_NUMBER.sub("", q.stated).strip()
         examples = mine.text and unit is not None and unit.kind == "count" \
