@@ -48,6 +48,10 @@ def test_a_bare_counted_noun_takes_what_it_does(kb: KnowledgeBase) -> None:
     assert got["1925个"][0] == "配备法律顾问村数"
     assert got["78个"][0].startswith("获评美丽宜居示范村")
     assert got["378个"][0] == "实现村集体经济收入村数"
+    # households and their people, then an aside, then what they do (带动|288户386人|（…）|实现增收)
+    got = figures("项目带动全村215户703人（其中脱贫户40户96人）实现增收。", kb)
+    assert got["215户"][0] == "增收户数" and got["703人"][0] == "增收人数"
+    assert got["40户"][0] == "脱贫户"
     # an aside in brackets between the noun and what it does; a change verb is no deed (从15个县|扩大到30个)
     got = figures("全镇43个村（社区）建立红白理事会，帮扶从15个县（市）扩大到30个县。", kb)
     assert got["43个"][0] == "建立红白理事会村数"

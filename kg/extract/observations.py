@@ -427,6 +427,24 @@ class _Labeller:
         at = self.text.find(phrase.text, q.end, end) if phrase.text else -1
         return phrase, (at + len(phrase.text) if at >= 0 else q.end)
 
+    def clause_stop(self, pos: int) -> int:
+        """The end of the clause `pos` is in."""
+        stops = self.structure.clause_stops
+        i = bisect.bisect_left(stops, pos)
+        return stops[i] if i < len(stops) else len(self.text)
+
+    def _past_pair(self, q: Quantity, nxt: Quantity | None) -> int:
+        """Where the words after a figure of households start when the figure of their people follows it,
+        and an aside after them (带动288户|386人|（其中脱贫户62户84人）|实现增收): what they do comes after."""
+        pos = q.end
+        units = self.kb.units.units
+        if nxt is not None and nxt.start == q.end and q.unit in units and nxt.unit in units \
+                and {units[q.unit].kind, units[nxt.unit].kind} <= _PEOPLE:
+            pos = nxt.end
+            aside = _ASIDE.match(self.text, pos)
+            pos = aside.end() if aside else pos
+        return pos
+
     def clause_end(self, q: Quantity, nxt: Quantity | None) -> int:
         """Where the words after a figure stop: the clause's end or the next figure."""
         stops = self.structure.clause_stops
@@ -592,10 +610,11 @@ class _Labeller:
                                   text.find(verbs[-1], rest, end) + 1 or quote_end)
             return _Found(follows.text, mine.kinds, quote_end)  # 选派191名|挂职干部, 23个国家级和16个|省级…县
         if suffix:
-            end = min(self.clause_end(q, nxt), q.end + AFTER_CHARS)
-            verbs = r.verbs_after(r.tag(text[q.end:end]))
+            at = self._past_pair(q, nxt)
+            end = min(self.clause_end(q, nxt) if at == q.end else self.clause_stop(at), at + AFTER_CHARS)
+            verbs = r.verbs_after(r.tag(text[at:end]))
             if verbs:  # 45人|挂任驻村第一书记 -> 挂任驻村第一书记人数
-                return _Found(verbs + suffix, mine.kinds, text.find(verbs[-1], q.end, end) + 1 or q.end)
+                return _Found(verbs + suffix, mine.kinds, text.find(verbs[-1], at, end) + 1 or q.end)
         if not mine.text and earlier and (last is not None or after_place or mine.kinds or cut_only or restates):
             return _Found(self._recount(earlier[-1], suffix), mine.kinds)  # 16户|71人, 同比增长6%, 昭觉县2.34亿元
         if follows.text:
