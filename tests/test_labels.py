@@ -78,6 +78,17 @@ def test_examples_before_deng_are_members_of_what_is_counted(kb: KnowledgeBase) 
     assert got["3万人次"][0] == "两癌筛查"
 
 
+def test_an_area_of_an_event_and_an_ordinal_after_the_noun(kb: KnowledgeBase) -> None:
+    """群众种植豆角|1.26万亩: an area after a verb and its object is the area of what was done (面积 once,
+    not twice); 14个市州|第一批…: an ordinal starts another phrase."""
+    got = figures("扶持农户种植辣椒2.3万亩，累计建设高标准农田12万亩，粮食播种面积稳定在80万亩。", kb)
+    assert got["2.3万亩"][0] == "农户种植辣椒面积"
+    assert got["12万亩"][0] == "高标准农田"  # the verb that opens it is cut: a noun phrase, no event
+    assert got["80万亩"][0] == "粮食播种面积"
+    got = figures("对9个市州第一批衔接资金项目开展督导。", kb)
+    assert got["9个"][0] == "市州"
+
+
 def test_a_length_after_juli_is_the_distance_to_a_place(kb: KnowledgeBase) -> None:
     """距离|示例县城|约30公里, 离|学校|不足500米: the distance to that place (the 距离 concept); a length
     without such a word is what it measures."""

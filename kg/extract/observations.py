@@ -104,6 +104,7 @@ class _Reader:
         self.max_length = int(words["max_length"][0]) if words["max_length"] else 16
         self.suffix = words.pairs("counted_suffix")  # unit kind -> the noun that counts it (people -> 人数)
         self.measure_nouns = words.pairs("measure_noun")  # unit kind -> the noun of its measure (area -> 面积)
+        self.event_measures = frozenset(words["event_measures"])
         self.people_of = words.pairs("people_of")  # 户 -> 人口: the people of the households counted before
         kind_words = kb.indicators.kind_words.words
         self.share_of = frozenset(w for w, (_, where) in kind_words.items() if where == "object")
@@ -252,9 +253,9 @@ class _Reader:
                 continue
             numeral = _NUMERAL.search(token[0]) or (run and run[-1][1] in self.numeral_tags and run[-1][1] != "q")
             if token[1] in self.numeral_tags and numeral and not _DIGIT.search(token[0]) and \
-                    any(self.is_noun(t) for t in rest[n + 1:n + 4]):
-                run.append(token)  # 5条|多式联运示范线路, 2家|千亿|级|园区: a numeral inside a name
-                continue
+                    not token[0].startswith("第") and any(self.is_noun(t) for t in rest[n + 1:n + 4]):
+                run.append(token)  # 5条|多式联运示范线路, 2家|千亿|级|园区: a numeral inside a name (an ordinal,
+                continue  # 14个市州|第一批…, starts another phrase)
             if self.breaks(token) or (self.is_verb(token) and any(t[1] in self.head_tags for t in run)):
                 break  # 78个村|获评, 156个贫困村|增加…: a verb after the counted noun says what became of it
             run.append(token)
@@ -283,6 +284,11 @@ class _Reader:
             if len(tokens) == before:
                 break
         return not tokens
+
+    def tells_event(self, label: str) -> bool:
+        """A label that holds a verb followed by its object (贫困群众|种植|豆角), not a noun phrase."""
+        tokens = self.tag(label)
+        return any(self.is_verb(t) and any(self.is_noun(u) for u in tokens[k + 1:]) for k, t in enumerate(tokens))
 
     def distance_to(self, tokens: list[Token]) -> str:
         """The place a length before which 距离 / 距 / 离 stands is the distance to (距离|平昌县城|40余公里 ->
@@ -594,7 +600,11 @@ class _Labeller:
                 follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
                 if follows.text and follows.noun and len(follows.text) >= 2:
                     return _Found(follows.text, mine.kinds, quote_end)  # 中省市县共计1279个|单位
-            return _Found(r.paired(mine.text, earlier[-1]) if earlier else mine.text, mine.kinds)
+            label = r.paired(mine.text, earlier[-1]) if earlier else mine.text
+            if unit is not None and unit.kind in r.event_measures and r.tells_event(label):
+                noun = r.measure_noun(q.unit, unit.kind)
+                label += "" if label.endswith(noun) else noun  # 种植豆角|1.26万亩 -> 种植豆角面积
+            return _Found(label, mine.kinds)
         follows, quote_end = self.after(q, self.clause_end(q, nxt), verb_start=True)
         if len(implied) >= 2 and implied != q.unit:
             return _Found(implied, mine.kinds)  # 189万建档立卡贫困户: the stated noun says what is counted
