@@ -96,6 +96,11 @@ def test_a_length_after_juli_is_the_distance_to_a_place(kb: KnowledgeBase) -> No
     assert got["30公里"][0::2] == ("距示例县城距离", "距离")
     assert got["500米"][0] == "距学校距离"
     assert got["12公里"][0] == "农村公路"
+    # a distance is a static attribute: no period, whatever day its sentence names
+    ex = extract_text("7月12日，记者来到距离示例县城40余公里的示例村，当天新建农村公路3公里。", kb=kb,
+                      title="示例县新闻", date="2023-07-17")
+    periods = {o.quantity.stated: o.period for o in ex.observations}
+    assert periods == {"40余公里": None, "3公里": "2023-07-12"}
 
 
 def test_a_label_is_made_of_whole_words(kb: KnowledgeBase) -> None:

@@ -40,10 +40,21 @@ def infer_year(text: str) -> int | None:
     ("一季度,全国", "2019-04-17", "2019"),
     ("四季度,全国", "2019-01-20", "2018"),
     ("近三年,全市", "2024-09-20", "2022/2024"),
+    ("1月6日,油船发生碰撞", "2018-01-19", "2018-01-06"),  # a month and day without the year
+    ("12月28日召开", "2019-01-03", "2018-12-28"),  # … of the year before when later than the document
+    ("10月社会融资规模增量", "2023-11-13", "2023-10"),  # a month naming the month of a noun
+    ("前九月,对外投资", "2018-10-17", "2018"),  # the months so far: that year's
+    ("前10个月,全国", "2018-11-20", "2018"),
+    ("一年前,原材料价格", "2022-12-22", "2021"),  # N years before the document's
+    ("五年前,村民搬进县城", "2025-11-30", "2020"),
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
     cues = resolve_cues(text, date, int(date[:4]))
     assert cues and cues[0].period == expected
+
+
+def test_a_number_of_months_is_no_cue() -> None:
+    assert resolve_cues("为期3个月的专项行动", "2024-05-01", 2024) == []
 
 
 def test_ranges_and_lists_of_years_are_no_cue() -> None:
@@ -61,4 +72,5 @@ def test_undated_document_year_ignores_forward_looking_years() -> None:
 def test_a_day_needs_a_dated_document_and_is_no_span() -> None:
     assert resolve_cues("21日称", "2024-09", 2024) == []  # the document's day is unknown
     assert resolve_cues("5日内完成", "2024-09-22", 2024) == []  # a time limit, not a date
-    assert resolve_cues("5月20日", "2024-09-22", 2024) == []  # a month before its day is no month of its own
+    # a month before its day is that day, not the month (nor a day of the document's month)
+    assert [c.period for c in resolve_cues("5月20日", "2024-09-22", 2024)] == ["2024-05-20"]

@@ -736,8 +736,10 @@ def attribute(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     def at(kind: str, i: int) -> _Point:
         return by.get((kind, i)) or _Point(0, kind, i, home)
 
-    observations = tuple(evolve(o, region=at("figure", i).region or home, period=at("figure", i).period,
-                                 status=at("figure", i).status) for i, o in enumerate(ex.observations))
+    static = tuple(kb.lexicon["attribution_words"]["static_label"])
+    observations = tuple(evolve(o, region=at("figure", i).region or home,
+                                period=None if o.indicator.endswith(static) else at("figure", i).period,
+                                status=at("figure", i).status) for i, o in enumerate(ex.observations))
     measures = tuple(evolve(m, region=_measure_region(scoper, m, at("measure", i).region),
                              period=at("measure", i).period) for i, m in enumerate(ex.measures))
     programmes = []
