@@ -157,6 +157,32 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_the_base_of_a_comparison_is_not_the_period() -> None:
+    """比“十三五”时期增长, 较2020年提高: the time after 比 / 较 is what the figure is compared with; the
+    figure is of the time before it (or the document's)."""
+    ex = extract_text("“十四五”时期，全省累计使用外资比“十三五”时期增长41%。2025年，农民收入较2020年提高38%。",
+                      title="示例省政府工作报告", date="2026-01-20")
+    assert figure(ex, "41%").period == "2021/2025"
+    assert figure(ex, "38%").period == "2025"
+
+
+def test_a_sentence_opening_with_qizhong_goes_on_with_the_one_before() -> None:
+    """其中，…: a part of what the sentence before counted, at its time."""
+    ex = extract_text("3月份，全省新设外资企业210家，同比增长12%。其中，示范区新设外资企业35家。",
+                      title="示例省商务快讯", date="2024-04-16")
+    assert figure(ex, "35家").period == "2024-03"
+
+
+def test_a_recent_past_and_a_span_since_a_year() -> None:
+    """日前 / 近日: the document's month (its year when it is dated early in its month, which may be last
+    month); 2020年以来 in 2021: both years."""
+    late = extract_text("示例县日前新建冷库12座。", title="示例县新闻", date="2024-05-20")
+    early = extract_text("示例县日前新建冷库12座。", title="示例县新闻", date="2024-05-03")
+    assert figure(late, "12座").period == "2024-05" and figure(early, "12座").period == "2024"
+    since = extract_text("2020年以来，示例县累计新建冷库37座。", title="示例县新闻", date="2021-04-08")
+    assert figure(since, "37座").period == "2020/2021"
+
+
 def test_a_rate_in_force_takes_the_document_year() -> None:
     """A standard or rule in force (an amount per month and person, a share paid 按…比例) holds for the year
     of the document that states it; a plain count beside it stays open."""
@@ -230,7 +256,7 @@ def test_a_quarter_in_the_title_frames_nothing() -> None:
 def test_a_frame_ends_with_its_section() -> None:
     text = ("一、脱贫攻坚\n2019年以来，全县累计减贫1.2万人。\n二、产业发展\n全县新建蔬菜大棚320座。")
     ex = extract_text(text, title="示例县工作情况", date="2023-05-01")
-    assert figure(ex, "1.2万人").period == "2019"
+    assert figure(ex, "1.2万人").period == "2019/2023"  # since 2019, up to the document
     assert figure(ex, "320座").period is None
 
 

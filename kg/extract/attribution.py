@@ -386,6 +386,8 @@ class _Scoper:
         lo = bisect.bisect_left(self._cue_starts, sentence_start)
         hi = bisect.bisect_left(self._cue_starts, pos)
         for cue in self.cues[lo:hi]:
+            if self.text[max(0, cue.start - 3):cue.start].rstrip("“\"").endswith(self.finder.comparison_before):
+                continue  # 比“十二五”时期增加: the base of a comparison
             if cue.end <= pos and not self._closed_aside(cue.end, pos):
                 if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame) \
                         and not self._opens_aside(best.end, cue.start):
@@ -676,6 +678,10 @@ class _Walk:
         scoper = self.scoper
         start = sentence_start if sentence_start is not None else para.start
         cue = scoper.sentence_cue(p.pos, start)
+        if cue is None and sentence_start is not None and sentence_start > para.start \
+                and self.doc.text.startswith(scoper.finder.continues, sentence_start):
+            # 其中，11个自贸试验区…: the sentence goes on with the one before it, and with its time
+            cue = scoper.sentence_cue(sentence_start - 1, self.structure.sentence_start(sentence_start - 1, para.start))
         section_period, section_start, plans = self.sections.at(p.pos)
         title_period = self.title_frame.period if self.title_frame is not None else None
         # the frame in force: the later-opened of a paragraph's (今年以来 …) and its section's heading
