@@ -157,6 +157,19 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_a_level_reached_in_a_span_of_years_is_of_its_last_year() -> None:
+    """Inside 十四五 (or 五年来): a level reached (达到, 增至) is the level at the end; the figure after 从 in
+    从X提高到Y is the level before the span; a sum, a yearly average or a plain change stays the span's."""
+    ex = extract_text("“十四五”时期，全省高标准农田达到860万亩，城镇化率从58%提高到64%，地区生产总值年均增长"
+                      "5.6%，累计新增就业达210万人，新建农村公路1.2万公里。",
+                      title="示例省政府工作报告", date="2026-01-20")
+    assert figure(ex, "860万亩").period == "2025"
+    assert figure(ex, "58%").period == "2020" and figure(ex, "64%").period == "2025"
+    assert figure(ex, "5.6%").period == "2021/2025"
+    assert figure(ex, "210万人").period == "2021/2025"
+    assert figure(ex, "1.2万公里").period == "2021/2025"
+
+
 def test_the_base_of_a_comparison_is_not_the_period() -> None:
     """比“十三五”时期增长, 较2020年提高: the time after 比 / 较 is what the figure is compared with; the
     figure is of the time before it (or the document's)."""

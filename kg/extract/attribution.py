@@ -597,6 +597,11 @@ class _Walk:
         self.target = _any_of(words["target"])
         self.forecast = _any_of(words["forecast"])
         self.standard = _any_of(words["standard"])
+        self.level_reached = tuple(words["level_reached"])
+        self.span_whole = tuple(words["span_whole"])
+        self.level_qualifier = tuple(words["level_qualifier"])
+        self.span_year_change = tuple(words["span_year_change"])
+        self.span_from = tuple(words["span_from"])
 
     def run(self, points: list[_Point]) -> None:
         points.sort(key=lambda p: p.pos)
@@ -696,6 +701,8 @@ class _Walk:
             period = cue.period
         else:
             period = framed
+        if period is not None and "/" in period:
+            period = self._within_span(period, p.pos, para)
         if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
         if period is None and story is not None:
@@ -708,6 +715,25 @@ class _Walk:
             p.status = "target"
         elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
             p.status = "target"
+
+
+    def _within_span(self, span: str, pos: int, para: Block) -> str:
+        """A figure inside a span of years: the level reached at its end, a 同比 change of its last year,
+        the level it started from (从X提高到Y) the year before it; else (a sum, a yearly average, a
+        change over the span) the whole span."""
+        first, _, last = span.partition("/")
+        clause = self.doc.text[self.structure.clause_start(pos, para.start):pos].rstrip()
+        if any(w in clause for w in self.span_whole):
+            return span
+        for word in self.level_qualifier:
+            if clause.endswith(word):
+                clause = clause[:-len(word)]
+                break
+        if clause.endswith(self.level_reached) or any(w in clause for w in self.span_year_change):
+            return last
+        if clause.endswith(self.span_from) and first.isdigit():
+            return str(int(first) - 1)
+        return span
 
 
 def _measure_region(scoper: _Scoper, measure: Measure, scope: Region | None) -> Region | None:
