@@ -135,6 +135,15 @@ def test_short_negatives(gaz: Gazetteer, text: str) -> None:
     assert places(text, gaz) == []
 
 
+def test_a_full_name_whose_stem_is_a_word(gaz: Gazetteer) -> None:
+    """海口市以…, 合肥市新建…: a full name is a place wherever a name may start, even when its stem is an
+    ordinary word; not when the next characters make a word of its suffix (世界和平区域, 大同市场) or a place
+    right before does not hold it (浦口老城区: Pukou's old town, not Luoyang's 老城区)."""
+    assert [m.region.name for m in places("海口市以专项行动为抓手，合肥市新建学校12所。", gaz)] == ["海口市", "合肥市"]
+    assert places("维护世界和平区域稳定，大同市场繁荣。", gaz) == []
+    assert "老城区" not in {m.region.name for m in places("南京烈士塔社区位于浦口老城区。", gaz)}
+
+
 def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
     text = "安康市汉滨、紫阳、平利、白河4县区入选全国重点产茶县。幸福安康。"
     codes = [m.region.code for m in places(text, gaz)]

@@ -125,9 +125,14 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     if form.kind == "short" and hit.end < len(text) and ctx.local_re.match(text, hit.end) \
             and form.region.level != "province":
         return -10  # 柳林镇 is a town, not 柳林县
-    if form.kind != "short" and form.stem_len >= 2 and not form.common:
-        return 10
     left_ok = _left_ok(text, hit.start, ctx, ends)
+    if form.kind != "short" and form.stem_len >= 2 and (
+            not form.common or (left_ok and (hit.start not in ends or inside_left))):
+        # 海口市以…, 合肥市新建…: a full name whose stem is also a word (海口, 合肥) is a place where a name may
+        # start, unless a place right before does not hold it (浦口|老城区); its right edge is judged by
+        # bad_after (大同市场) alone
+        return 10
+
     if not left_ok and (len(hit.surface) < 3 or form.common):
         return -10  # 幸福安康, 提高平台: a two-character name inside a run of text
     right_ok = _right_ok(text, hit.end, ctx, starts)
