@@ -157,6 +157,15 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_a_clause_about_a_region_spanning_provinces_is_the_countrys() -> None:
+    """大湾区经济总量…: a region spanning provinces is no province (kg has no level between); the clause's
+    figure is the country's, and the next clause, about the province again, is not."""
+    ex = extract_text("5年来，大湾区经济总量上升至13万亿元，全省港口吞吐能力突破2.4亿吨。",
+                      title="广东省政府工作报告", date="2026-01-20")
+    assert figure(ex, "13万亿元").region.name == "中国"
+    assert figure(ex, "2.4亿吨").region.name == "广东省"
+
+
 def test_a_level_reached_in_a_span_of_years_is_of_its_last_year() -> None:
     """Inside 十四五 (or 五年来): a level reached (达到, 增至) is the level at the end; the figure after 从 in
     从X提高到Y is the level before the span; a sum, a yearly average or a plain change stays the span's."""

@@ -593,6 +593,7 @@ class _Walk:
         self.stories = _stories(doc, ex, scoper, kb)
         words = scoper.words
         self.whole = {w: level for w, level in words.pairs("whole_region").items()}
+        self.spanning = tuple(words["spanning_region"])
         self._whole_first = frozenset(w[0] for w in self.whole)
         self.target = _any_of(words["target"])
         self.forecast = _any_of(words["forecast"])
@@ -662,9 +663,12 @@ class _Walk:
         return end
 
     def _whole_region(self, clause_start: int, sentence_start: int, region: Region) -> Region | None:
-        """全省 / 全县 … opening the clause or sentence: the region at that level around `region`."""
+        """全省 / 全县 … opening the clause or sentence: the region at that level around `region`; a region
+        spanning provinces (粤港澳大湾区, 长三角) opening the clause: the country."""
         text = self.doc.text
         scoper = self.scoper
+        if text.startswith(self.spanning, scoper.subject_start(clause_start, leads=False)):
+            return CHINA  # 大湾区经济总量…: a clause about a region spanning provinces is the country's
         for start in (scoper.subject_start(clause_start, leads=False), scoper.subject_start(sentence_start, leads=False)):
             if self._whole_first.isdisjoint(text[start:start + 2]):
                 continue
