@@ -157,6 +157,18 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_a_figure_counting_an_enumeration_of_places_is_about_all_of_them() -> None:
+    """甲县、乙县、丙县等|3个县: the smallest region holding the places listed; 甲、乙|分别增长|5%、7%: the
+    n-th figure is the n-th place's, counting the numbers after 分别 even when one is no figure."""
+    ex = extract_text("河北、山西、贵州等3个省区市的贫困县全部摘帽。安康市汉滨、紫阳、平利、白河4县区入选重点产茶县。"
+                      "甘肃、宁夏两省区产值分别增长5%、7%。广州、深圳地铁单日客运量分别达1409万、1305万人次。",
+                      title="新闻联播", date="2020-11-23")
+    assert figure(ex, "3个").region.name == "中国"
+    assert figure(ex, "4县区").region.name == "安康市"
+    assert figure(ex, "5%").region.name == "甘肃省" and figure(ex, "7%").region.name == "宁夏回族自治区"
+    assert figure(ex, "1305万人次").region.name == "深圳市"
+
+
 def test_a_clause_about_a_region_spanning_provinces_is_the_countrys() -> None:
     """大湾区经济总量…: a region spanning provinces is no province (kg has no level between); the clause's
     figure is the country's, and the next clause, about the province again, is not."""

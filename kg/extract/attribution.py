@@ -71,6 +71,9 @@ from kg.model import (
 )
 
 SENTENCE_LOOKBACK = 300  # characters: no sentence or clause is longer
+ENUMERATION_GAP = 4  # characters between an enumeration of places and the figure that counts them (两座)
+RESPECTIVE_GAP = 12  # … and between an enumeration and its 分别 (荷兰、英国|对华投资|分别增长)
+_NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
 _FULL_STOP = re.compile("[。！？!?]")
 VENUE_REACH = 4  # characters after a place where a venue verb (举行, 召开 …) makes it a venue
 
@@ -97,6 +100,18 @@ def _partner_or_venue(text: str, mention: RegionMention, partner_before: frozens
         return True
     after = text[mention.end:mention.end + VENUE_REACH]
     return any(after.startswith(v) or after[1:].startswith(v) for v in venue_verbs)
+
+
+def _common_region(regions: Sequence[Region]) -> Region | None:
+    """The smallest region holding all of `regions`: their common division, else the country (None when one
+    of them lies abroad)."""
+    if any(r.level == "foreign" for r in regions):
+        return None
+    keys = [{r.key for r in region.chain()} for region in regions[1:]]
+    for r in regions[0].chain():
+        if all(r.key in k for k in keys):
+            return r
+    return CHINA
 
 
 def _rank(region: Region) -> int:
@@ -210,6 +225,7 @@ class _Scoper:
         self.partner_before = frozenset(words["partner_before"])
         self.venue_verbs = tuple(words["venue_after"])
         self.list_join = frozenset(words["list_join"]) | {","}
+        self.respectively = tuple(words["respectively"])
         self.list_next = frozenset(words["list_next"])
         self.list_prev = frozenset(words["list_prev"])
         self.broadcasters = frozenset(words["broadcaster"])
@@ -339,6 +355,44 @@ class _Scoper:
                 at += 1
         inside = [r for r in listed if _within(r, scope) or _within(scope, r)]
         return tuple(dict.fromkeys(inside)) if len(inside) >= 2 else ()
+
+    def enumeration_counted(self, sentence_start: int, pos: int) -> Region | None:
+        """汉滨、紫阳、平利、白河|4县区, 河北、山西…贵州|22个省区市: a figure right after an enumeration of
+        places counts them, so it is about the smallest region holding them all."""
+        mentions = self.mentions_in(sentence_start, pos)
+        if len(mentions) < 2 or mentions[-1].start not in self.members:
+            return None
+        gap = self.text[mentions[-1].end:pos]
+        if len(gap) > ENUMERATION_GAP or any(c.isdigit() for c in gap) or any(w in gap for w in self.respectively):
+            return None
+        listed = [mentions[-1].region]
+        for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:]), strict=True):
+            if self.text[a.end:b.start] not in self.list_join:
+                break
+            listed.append(a.region)
+        return _common_region(listed) if len(listed) >= 2 else None
+
+    def respective_region(self, sentence_start: int, pos: int) -> Region | None:
+        """甘肃、宁夏|两省区|分别增长|5%、7%: after an enumeration of places and 分别, the n-th figure is the
+        n-th place's (None when the figures outnumber the places, or there is no such list)."""
+        text = self.text
+        at = max(text.rfind(w, sentence_start, pos) for w in self.respectively)
+        if at < 0:
+            return None
+        mentions = self.mentions_in(sentence_start, at)
+        if len(mentions) < 2 or mentions[-1].start not in self.members:
+            return None
+        gap = text[mentions[-1].end:at]
+        if len(gap) > RESPECTIVE_GAP or any(c.isdigit() for c in gap):
+            return None
+        listed = [mentions[-1].region]
+        for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:]), strict=True):
+            if text[a.end:b.start] not in self.list_join:
+                break
+            listed.append(a.region)
+        listed.reverse()
+        n = len(_NUMBER_RUN.findall(text, at, pos))  # numbers before it, figures or not (1409万、1305万人次)
+        return listed[n] if len(listed) >= 2 and n < len(listed) else None
 
     def finer_in_sentence(self, pos: int, sentence_start: int, region: Region) -> Region | None:
         """A town or village inside the current region that the figure's sentence names before it:
@@ -648,6 +702,9 @@ class _Walk:
                         region = sentence_subject[1]  # 丹寨县实施…15个，销售农特产品2.3亿元: the subject carries on
                     else:
                         region = scoper.finer_in_sentence(p.pos, sentence_start, region) or region
+                    if p.kind == "figure":
+                        region = scoper.enumeration_counted(sentence_start, p.pos) \
+                            or scoper.respective_region(sentence_start, p.pos) or region
                     p.region = region
                     if p.kind == "programme":
                         p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
