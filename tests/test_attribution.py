@@ -116,6 +116,19 @@ FLASH = """# 联播 (20240306)
 """
 
 
+def test_a_story_is_about_what_its_title_or_lead_names() -> None:
+    """A story whose title names no place is about the place its lead paragraph names, else the country:
+    a later paragraph's reporter in one province does not make the lead's national figure the province's
+    (and a story with items inherits only what its own title and lead name, not its items' places)."""
+    bulletin = ("# 联播 (20250131)\n\n## 详细新闻\n\n### 春节假期出行火热\n\n交通运输部预计，今天全社会跨区域人员流动量"
+                "将突破3亿人次。\n\n在陕西省西安市，火车站今天发送旅客18万人次。\n\n### 文化中国行\n\n"
+                "节日期间，各地推出文化活动2万场。\n\n### 国内联播快讯\n\n全国铁路今天发送旅客1500万人次。\n")
+    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    assert figure(ex, "3亿人次").region.name == "中国"
+    assert figure(ex, "18万人次").region.name == "西安市"
+    assert figure(ex, "2万场").region.name == "中国"
+
+
 def test_each_item_of_a_news_flash_is_a_story() -> None:
     """A paragraph that is one bold line heads an item of a news flash: an item that names no place is
     the country's, not that of the flash's other items."""

@@ -578,24 +578,41 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
         if key not in homes:
             home = most_specific(_label_places(block.title, (), kb)) if block.title else None
             if home is None:
-                mentions = [m for m in scoper.mentions_in(block.start, block.end) if not scoper.is_partner(m)]
+                lead = _opening_paragraph(ex.structure, block)
+                mentions = [m for m in scoper.mentions_in(lead.start, lead.end) if not scoper.is_partner(m)]
                 home = _dominant(mentions)
             homes[key] = home
         return homes[key]
 
-    leads: list[Block] = []  # the opening piece of each story that holds items (its title and lead)
+    def lead_home(lead: Block, first_item: int) -> Region | None:
+        """The place a story that holds items names in its title and lead (before its first item)."""
+        home = most_specific(_label_places(lead.title, (), kb)) if lead.title else None
+        if home is None:
+            home = _dominant([m for m in scoper.mentions_in(lead.start, first_item) if not scoper.is_partner(m)])
+        return home
+
+    leads: list[tuple[Block, int]] = []  # each story that holds items, and where its first item starts
     for block in stories:
-        while leads and leads[-1].level >= block.level:
+        while leads and leads[-1][0].level >= block.level:
             leads.pop()
         home = home_of(block)
         if home is None:
             # an item of a news flash that names no place of its own: the place of the story it sits in,
             # as its title and lead name it (not its other items), else the country
-            home = next((h for lead in reversed(leads) if (h := home_of(lead)) is not None), None)
-        leads.append(block)
+            home = next((h for lead, first in reversed(leads) if (h := lead_home(lead, first)) is not None), None)
+        nxt = next((b for b in stories if b.start > block.start), None)
+        leads.append((block, nxt.start if nxt is not None and nxt.start < block.end else block.end))
         # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
         out.append(_Story(block.start, block.end, home or CHINA, None, aired))
     return out
+
+
+def _opening_paragraph(structure: DocStructure, block: Block) -> Block:
+    """The first paragraph of a story after its title line (the lead that says what the story is about)."""
+    for para in structure.paragraphs.within(block.start, block.end):
+        if para.start > block.start or not block.title:
+            return para
+    return block
 
 
 DOMINANT = 2 / 3  # share of a story's place mentions a region must hold to be what the story is about
