@@ -170,6 +170,17 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_a_national_body_as_subject_speaks_for_the_country() -> None:
+    """In a county's story, 中央财政安排79亿元… is the country's; 中央财政下达武山县… (a place named in the
+    sentence, before or after the figure) is not."""
+    ex = extract_text("武山县新建冷库12座。今年，中央财政安排79亿元建设优势特色产业集群。"
+                      "中央财政下达武山县衔接资金3200万元。财政部安排500万元，支持武山县防汛。",
+                      title="武山县乡村振兴新闻", date="2022-12-22")
+    assert figure(ex, "79亿元").region.name == "中国"
+    assert figure(ex, "3200万元").region.name == "武山县"
+    assert figure(ex, "500万元").region.name == "武山县"
+
+
 def test_a_figure_counting_an_enumeration_of_places_is_about_all_of_them() -> None:
     """甲县、乙县、丙县等|3个县: the smallest region holding the places listed; 甲、乙|分别增长|5%、7%: the
     n-th figure is the n-th place's, counting the numbers after 分别 even when one is no figure."""

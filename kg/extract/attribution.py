@@ -665,6 +665,7 @@ class _Walk:
         words = scoper.words
         self.whole = {w: level for w, level in words.pairs("whole_region").items()}
         self.spanning = tuple(words["spanning_region"])
+        self.national_body = tuple(words["national_body"])
         self._whole_first = frozenset(w[0] for w in self.whole)
         self.target = _any_of(words["target"])
         self.forecast = _any_of(words["forecast"])
@@ -719,6 +720,8 @@ class _Walk:
                         region = sentence_subject[1]  # 丹寨县实施…15个，销售农特产品2.3亿元: the subject carries on
                     else:
                         region = scoper.finer_in_sentence(p.pos, sentence_start, region) or region
+                    if self._national_subject(clause_start, sentence_start, p.pos):
+                        region = CHINA  # 中央财政安排79亿元…: a national body, and no place, says it
                     if p.kind == "figure":
                         region = scoper.enumeration_counted(sentence_start, p.pos) \
                             or scoper.respective_region(sentence_start, p.pos) or region
@@ -735,6 +738,19 @@ class _Walk:
             if section.kind != "short" and section.start <= para.start < section.end:
                 end = min(end, section.end)
         return end
+
+    def _national_subject(self, clause_start: int, sentence_start: int, pos: int) -> bool:
+        """The clause or sentence opens with a national body (中央财政, 海关总署 …) and its sentence names no
+        place after it (not before the figure, nor the recipient after it)."""
+        scoper = self.scoper
+        stops = self.structure.sentence_stops
+        i = bisect.bisect_left(stops, pos)
+        end = stops[i] if i < len(stops) else len(self.doc.text)
+        for start in (clause_start, sentence_start):
+            at = scoper.subject_start(start, leads=False)
+            if self.doc.text.startswith(self.national_body, at):
+                return not scoper.mentions_in(at, end)  # 国家发展改革委安排5000万元，支持河北…: for 河北
+        return False
 
     def _whole_region(self, clause_start: int, sentence_start: int, region: Region) -> Region | None:
         """全省 / 全县 … opening the clause or sentence: the region at that level around `region`; a region
