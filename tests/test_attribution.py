@@ -224,6 +224,17 @@ def test_the_base_of_a_comparison_is_not_the_period() -> None:
     assert figure(ex, "38%").period == "2025"
 
 
+def test_where_a_change_starts_and_a_share_base_are_not_the_period() -> None:
+    """由2019年6亿增加到9.3亿元: the 9.3亿 is of this year; 占去年…的61.93%: the share is of now; a cut-off
+    date opening a paragraph frames its later sentences."""
+    ex = extract_text("今年，示例省农机购置补贴资金由2019年6亿元增加到9.3亿元。截至3月13日，已外出务工1690万人，"
+                      "占去年外出务工总数的61.93%。\n\n截至2月29日，共有定点医院48家。方舱医院16家。",
+                      title="示例省新闻", date="2020-03-18")
+    assert figure(ex, "6亿元").period == "2019" and figure(ex, "9.3亿元").period == "2020"
+    assert figure(ex, "61.93%").period == "2020-03-13"
+    assert figure(ex, "16家").period == "2020-02-29"
+
+
 def test_a_sentence_opening_with_qizhong_goes_on_with_the_one_before() -> None:
     """其中，…: a part of what the sentence before counted, at its time."""
     ex = extract_text("3月份，全省新设外资企业210家，同比增长12%。其中，示范区新设外资企业35家。",

@@ -47,6 +47,9 @@ def infer_year(text: str) -> int | None:
     ("前10个月,全国", "2018-11-20", "2018"),
     ("一年前,原材料价格", "2022-12-22", "2021"),  # N years before the document's
     ("五年前,村民搬进县城", "2025-11-30", "2020"),
+    ("2021年10月以来,英国", "2022-11-29", "2021/2022"),  # a span since a month: the years it covers
+    ("2024年3月以来,全县", "2024-08-01", "2024"),
+    ("8.1至7月全国铁路", "2024-08-09", "2024"),  # a numbered line (8.) before 1至7月 is no decimal
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
     cues = resolve_cues(text, date, int(date[:4]))

@@ -421,8 +421,9 @@ class _Scoper:
         return None
 
     def _opens_with_year(self, cue: Cue, para: Block) -> bool:
-        """"2023年，全县…" or a heading "三、2024年工作打算": a year that opens a paragraph frames it."""
-        if cue.period is None or len(cue.period) != 4 or cue.start - para.start > 3:
+        """"2023年，全县…" or a heading "三、2024年工作打算": a year that opens a paragraph frames it; so does a
+        cut-off date (截至2月29日，共有定点医院48家…。方舱医院16家…)."""
+        if cue.period is None or (len(cue.period) != 4 and not cue.as_of) or cue.start - para.start > 3:
             return False
         short = para.end - para.start <= 20 and "。" not in self.text[para.start:para.end]
         return short or self.text[cue.end:cue.end + 1] in ",，"
@@ -440,8 +441,11 @@ class _Scoper:
         lo = bisect.bisect_left(self._cue_starts, sentence_start)
         hi = bisect.bisect_left(self._cue_starts, pos)
         for cue in self.cues[lo:hi]:
-            if self.text[max(0, cue.start - 3):cue.start].rstrip("“\"").endswith(self.finder.comparison_before):
+            before = self.text[max(0, cue.start - 3):cue.start].rstrip("“\"")
+            if before.endswith(self.finder.comparison_before):
                 continue  # 比“十二五”时期增加: the base of a comparison
+            if before.endswith(self.finder.change_from) and any(w in self.text[cue.end:pos] for w in self.finder.change_to):
+                continue  # 由2019年6亿增加到|9.3亿元: where the change started
             if cue.end <= pos and not self._closed_aside(cue.end, pos):
                 if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame) \
                         and not self._opens_aside(best.end, cue.start):

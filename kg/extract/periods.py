@@ -41,6 +41,8 @@ class CueFinder:
         self.recent = {w: int(n) for w, n in words.pairs("recent").items()}
         self.comparison_before = tuple(words["comparison_before"])
         self.continues = tuple(words["continues"])
+        self.change_from = tuple(words["change_from"])
+        self.change_to = tuple(words["change_to"])
         self.forward_before = re.compile(alternation(words["forward_before"]))
         self.forward_after = re.compile(alternation(words["forward_after"]))
         self.effective_before = tuple(words["effective_before"])
@@ -58,7 +60,8 @@ class CueFinder:
             f"(?=[{re.escape(''.join(sorted(firsts)))}])"
             rf"(?P<asof>{alternation(words['as_of'])})?[ \t]*"
             r"(?:"
-            rf"{y}\s*年\s*(?:{m}\s*月(?:(?P<d>3[01]|[12]\d|0?[1-9])日(?![内起])|份)?(?:{month_part})?|(?P<yend>底|末)|(?P<ysince>以来|来)"
+            rf"{y}\s*年\s*(?:{m}\s*月(?:(?P<d>3[01]|[12]\d|0?[1-9])日(?![内起])|份)?(?:{month_part})?(?P<msince>以来)?"
+            rf"|(?P<yend>底|末)|(?P<ysince>以来|来)"
             rf"|(?:{alternation(words['year_part'])}))?"
             rf"|[“\"]?(?P<plan>{alternation(tuple(self.plan_periods))})[”\"]?(?P<planpart>{alternation(words['plan_part'])})?"
             rf"|(?P<past>{alternation(words['past_year'])})"
@@ -69,7 +72,7 @@ class CueFinder:
             rf"(?P<mend>{month_part})?)"
             rf"|前(?P<firstm>1[0-2]|[1-9]|[一二三四五六七八九十]{{1,2}})个?月"
             rf"|(?P<ago>[1-9]|[一二两三四五六七八九十])年前"
-            rf"|(?<![\d.])1\s*[至到—\-–~～]\s*(?P<mto>1[0-2]|[2-9])\s*月(?:份)?"
+            rf"|(?<!\d)1\s*[至到—\-–~～]\s*(?P<mto>1[0-2]|[2-9])\s*月(?:份)?"
             rf"|(?P<ypart>{alternation(tuple(self.year_parts))})"
             rf"|(?P<now>{alternation(words['now'])})"
             rf"|(?P<recent>{alternation(tuple(self.recent))})"
@@ -106,6 +109,9 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
                 any(text.startswith(w, _day_end(text, m.end())) for w in finder.effective_after)
             if effective:
                 period = f"{year:04d}"  # 自2017年7月1日起: a rule in force from then, a figure of that year
+            elif g["msince"]:  # 2021年10月以来 in 2022: both years; 2024年3月以来 in 2024: the year so far
+                end = _since_end(doc_year, doc_date) if doc_year is not None else year
+                period = f"{year:04d}/{end:04d}" if year < end else f"{year:04d}"
             elif g["m"] and g["d"]:
                 period = f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}"  # 2018年1月6日: the day
             elif g["m"]:
@@ -116,7 +122,7 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
                 period = f"{year:04d}/{_since_end(doc_year, doc_date):04d}"  # 2020年以来 in 2021: both years
             else:
                 period = f"{year:04d}"
-            frame = bool(g["ysince"])
+            frame = bool(g["ysince"] or g["msince"])
         elif g["rel"]:
             if doc_year is None:
                 continue
