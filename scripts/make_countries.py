@@ -38,11 +38,17 @@ CITIES_TWO = {"东京", "首尔", "平壤", "河内", "曼谷", "仰光", "巴�
               "京都", "横滨", "神户", "福冈", "札幌", "仙台", "广岛", "冲绳", "清迈", "孟买", "德黑兰", "迪拜", "巴格达"}
 
 
+# CLDR names that describe a territory rather than name it: the everyday name (the CLDR one stays a name)
+EVERYDAY = {"PS": "巴勒斯坦"}
+# places news names for a country that neither source lists (a city or territory stands for its country)
+EXTRA_PLACES = {"PS": ["加沙", "加沙城", "加沙地带", "约旦河西岸", "拉姆安拉"]}
+
+
 def cldr_names() -> dict[str, str]:
     from babel import Locale
 
     names = Locale.parse("zh").territories
-    return {code: name for code, name in names.items()
+    return {code: EVERYDAY.get(code, name) for code, name in names.items()
             if len(code) == 2 and code.isalpha() and code not in CHINA | NOT_COUNTRIES}
 
 
@@ -82,6 +88,15 @@ def build(cldr: dict[str, str], jio: list[tuple[str, str, str, list[str]]]) -> l
         for c in [capital, *cities]:
             if c and c not in towns and (len(c) >= 3 or c in CITIES_TWO):
                 towns.append(c)
+    from babel import Locale
+
+    described = Locale.parse("zh").territories
+    for code, everyday in EVERYDAY.items():
+        if code in out and described.get(code) not in (None, everyday):
+            out[code][1].append(described[code])  # 巴勒斯坦领土 stays a name of 巴勒斯坦
+    for code, places in EXTRA_PLACES.items():
+        if code in out:
+            out[code][2].extend(p for p in places if p not in out[code][2])
     rows = []
     for code in sorted(out):
         name, names, towns = out[code]

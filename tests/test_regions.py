@@ -277,6 +277,8 @@ def test_countries_abroad(gaz: Gazetteer) -> None:
                                                                               ("东京", "foreign", "JP")]
     assert mentions[0].region.key == "country/US" and mentions[0].region.parent is None
     assert gaz.country("FR") is not None and gaz.country("CN") is None  # China's parts are divisions
+    # a territory under its everyday name, and its places the sources lack (scripts/make_countries.py)
+    assert [(m.surface, m.region.name) for m in places("以军轰炸加沙城一所学校。", gaz)] == [("加沙城", "巴勒斯坦")]
 
 
 @pytest.mark.parametrize("text", ["话剧《右玉》演出百场。", "长白山景区游客增多。", "阿里千问等大模型。",
