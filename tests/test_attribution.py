@@ -170,6 +170,16 @@ def test_a_report_that_says_no_time_leaves_the_period_open() -> None:
     assert figure(ex, "356户").period is None
 
 
+def test_a_place_right_before_a_figure_and_a_recipient() -> None:
+    """革命老区百色|100多个贫困村: the place written right before the figure; 黑龙江再援助湖北|200多吨: a
+    recipient after 援助 is no subject; 土耳其和叙利亚超3.5万人: a list, neither of its places alone."""
+    ex = extract_text("广西推进千企扶千村行动，全区100多家企业与革命老区百色100多个深度贫困村结成帮扶对子。"
+                      "黑龙江再援助湖北200多吨蔬菜。", title="新闻联播", date="2020-03-01")
+    assert figure(ex, "100多个").region.name == "百色市"
+    assert figure(ex, "100多家").region.name == "广西壮族自治区"
+    assert figure(ex, "200多吨").region.name == "黑龙江省"
+
+
 def test_a_national_body_as_subject_speaks_for_the_country() -> None:
     """In a county's story, 中央财政安排79亿元… is the country's; 中央财政下达武山县… (a place named in the
     sentence, before or after the figure) is not."""

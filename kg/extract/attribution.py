@@ -71,6 +71,7 @@ from kg.model import (
 )
 
 SENTENCE_LOOKBACK = 300  # characters: no sentence or clause is longer
+PARTNER_REACH = 3  # characters before a place read for a partner word (与, 援助 …)
 ENUMERATION_GAP = 4  # characters between an enumeration of places and the figure that counts them (两座)
 RESPECTIVE_GAP = 12  # … and between an enumeration and its 分别 (荷兰、英国|对华投资|分别增长)
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
@@ -93,10 +94,10 @@ def _any_of(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(alternation(words) or "(?!)")
 
 
-def _partner_or_venue(text: str, mention: RegionMention, partner_before: frozenset[str],
+def _partner_or_venue(text: str, mention: RegionMention, partner_before: tuple[str, ...],
                       venue_verbs: tuple[str, ...]) -> bool:
     """与天津市宝坻区 / 赴常州: a partner or destination; 在北京举行: a venue.  Neither is what a passage is about."""
-    if text[max(0, mention.start - 1):mention.start] in partner_before:
+    if text[max(0, mention.start - PARTNER_REACH):mention.start].endswith(partner_before):
         return True
     after = text[mention.end:mention.end + VENUE_REACH]
     return any(after.startswith(v) or after[1:].startswith(v) for v in venue_verbs)
@@ -133,7 +134,7 @@ def _main_region(doc: Document, mentions: Sequence[RegionMention], structure: Do
                 return region
     if doc.meta.title and any(w in doc.meta.title for w in words["national"]):
         return CHINA  # 全国人大常委会会议举行, 国务院常务会议: national business, wherever it is held
-    partner, venue = frozenset(words["partner_before"]), tuple(words["venue_after"])
+    partner, venue = tuple(words["partner_before"]), tuple(words["venue_after"])
     mentions = [m for m in mentions if not _partner_or_venue(doc.text, m, partner, venue)]
     starts = [m.start for m in mentions]
     found: Region | None = None
@@ -222,10 +223,11 @@ class _Scoper:
         self.doc_date = doc.meta.date
         self.words = words = kb.lexicon["attribution_words"]
         self.subject_lead = tuple(sorted(words["subject_lead"], key=len, reverse=True))
-        self.partner_before = frozenset(words["partner_before"])
+        self.partner_before = tuple(words["partner_before"])
         self.venue_verbs = tuple(words["venue_after"])
         self.list_join = frozenset(words["list_join"]) | {","}
         self.respectively = tuple(words["respectively"])
+        self.figure_lead = frozenset(kb.lexicon["number_words"]["qualifier_before"])
         self.list_next = frozenset(words["list_next"])
         self.list_prev = frozenset(words["list_prev"])
         self.broadcasters = frozenset(words["broadcaster"])
@@ -355,6 +357,18 @@ class _Scoper:
                 at += 1
         inside = [r for r in listed if _within(r, scope) or _within(scope, r)]
         return tuple(dict.fromkeys(inside)) if len(inside) >= 2 else ()
+
+    def adjacent_place(self, sentence_start: int, pos: int) -> Region | None:
+        """革命老区百色|100多个深度贫困村, 北京|1200万人次: a place written right before a figure (maybe with
+        约/近/超 between) is what the figure is about."""
+        mentions = self.mentions_in(sentence_start, pos)
+        if not mentions:
+            return None
+        last = mentions[-1]
+        gap = self.text[last.end:pos]
+        if gap and gap not in self.figure_lead or self.is_partner(last) or last.start in self.members:
+            return None  # 土耳其和叙利亚超3.5万人: a list of places, not one of them
+        return last.region
 
     def enumeration_counted(self, sentence_start: int, pos: int) -> Region | None:
         """汉滨、紫阳、平利、白河|4县区, 河北、山西…贵州|22个省区市: a figure right after an enumeration of
@@ -728,7 +742,8 @@ class _Walk:
                         region = CHINA  # 中央财政安排79亿元…: a national body, and no place, says it
                     if p.kind == "figure":
                         region = scoper.enumeration_counted(sentence_start, p.pos) \
-                            or scoper.respective_region(sentence_start, p.pos) or region
+                            or scoper.respective_region(sentence_start, p.pos) \
+                            or scoper.adjacent_place(sentence_start, p.pos) or region
                     p.region = region
                     if p.kind == "programme":
                         p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
