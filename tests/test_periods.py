@@ -50,6 +50,11 @@ def infer_year(text: str) -> int | None:
     ("2021年10月以来,英国", "2022-11-29", "2021/2022"),  # a span since a month: the years it covers
     ("2024年3月以来,全县", "2024-08-01", "2024"),
     ("8.1至7月全国铁路", "2024-08-09", "2024"),  # a numbered line (8.) before 1至7月 is no decimal
+    ("2018年1月18日至19日举行", "2018-01-19", "2018-01"),  # days of one month: the month
+    ("21日到22日,美国多地", "2020-11-23", "2020-11"),
+    ("过渡期以来,累计发放", "2025-07-28", "2021/2025"),  # the five-year transition after 脱贫攻坚
+    ("一年来,依法约谈网站", "2019-03-21", "2018/2019"),  # twelve months back from March: two years
+    ("过去一年,全省", "2026-01-20", "2025"),
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
     cues = resolve_cues(text, date, int(date[:4]))

@@ -114,6 +114,8 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
                 period = f"{year:04d}/{end:04d}" if year < end else f"{year:04d}"
             elif g["m"] and g["d"]:
                 period = f"{year:04d}-{int(g['m']):02d}-{int(g['d']):02d}"  # 2018年1月6日: the day
+                if _DAY_RANGE_AFTER.match(text, m.end()):
+                    period = period[:7]  # 2018年1月18日至19日: days of one month, the month
             elif g["m"]:
                 period = f"{year:04d}-{int(g['m']):02d}"
             elif g["yend"] and g["asof"]:
@@ -137,7 +139,7 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
         elif g["past"]:
             if doc_year is None:
                 continue
-            period, frame = f"{_last_reviewed(doc_year, doc_date):04d}", True
+            period, frame = _past_year(doc_year, doc_date), True
         elif g["pastyears"]:
             if doc_year is None:
                 continue
@@ -152,8 +154,8 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
                 continue
             month = int(g["m2"])
             year = _year_ending(doc_year, doc_date, month)
-            period = f"{year:04d}-{month:02d}" + (f"-{int(g['d2']):02d}" if g["d2"] and _valid(year, month, int(g["d2"]))
-                                                  else "")
+            day = g["d2"] and _valid(year, month, int(g["d2"])) and not _DAY_RANGE_AFTER.match(text, m.end())
+            period = f"{year:04d}-{month:02d}" + (f"-{int(g['d2']):02d}" if day else "")
         elif g["firstm"]:
             # 前九月, 前10个月: the months of the year so far, counted in that year's total
             if doc_year is None:
@@ -188,6 +190,9 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             period = f"{doc_year:04d}-12"
         elif g["day"]:
             period = _day_of(int(g["day"]), doc_date)
+            if period is not None and (_DAY_RANGE_AFTER.match(text, m.end())
+                                       or _DAY_RANGE_BEFORE.search(text, max(0, m.start("day") - 5), m.start("day"))):
+                period = period[:7]  # 21日到22日: the days of a weekend, their month
         if period is None:
             continue
         within = bool(g["rel"]) and g["rel"] in finder.within and not g["rm"]
@@ -224,6 +229,20 @@ def _since_end(doc_year: int, doc_date: str | None) -> int:
     return doc_year - 1 if early else doc_year
 
 
+def _past_year(doc_year: int, doc_date: str | None) -> str:
+    """过去一年 / 一年来: the year a report of its first two months reviews (the one before), the document's
+    year late in it, and in between the twelve months back, which span two years (一年来 in March 2019)."""
+    month = int(doc_date[5:7]) if doc_date is not None and len(doc_date) >= 7 else None
+    if month is None:
+        return f"{_last_reviewed(doc_year, doc_date):04d}"
+    if month <= ROLLING_FROM:
+        return f"{doc_year - 1:04d}"
+    return f"{doc_year:04d}" if month > ROLLING_TO else f"{doc_year - 1:04d}/{doc_year:04d}"
+
+
+ROLLING_FROM, ROLLING_TO = 2, 10  # months after which 一年来 spans two years, and after which it is this year
+
+
 def _last_reviewed(doc_year: int, doc_date: str | None) -> int:
     """The last year a look back (过去一年, 五年来) covers: a report of the first half-year looks back on the
     previous year; a later one on its own."""
@@ -254,6 +273,8 @@ def _day_of(day: int, doc_date: str | None) -> str | None:
         return None
 
 
+_DAY_RANGE_AFTER = re.compile(r"\s*[至到—\-–~～]\s*\d{1,2}\s*[日号]")
+_DAY_RANGE_BEFORE = re.compile(r"\d{1,2}\s*[日号]?\s*[至到—\-–~～]\s*$")
 _RANGE_START = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–至到~～]{1,2}\s*$")
 
 
