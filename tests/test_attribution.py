@@ -245,6 +245,19 @@ def test_where_a_change_starts_and_a_share_base_are_not_the_period() -> None:
     assert figure(ex, "16家").period == "2020-02-29"
 
 
+def test_a_broadcast_paragraph_tells_one_event_and_zhici_goes_on() -> None:
+    """In a broadcast story, a sentence without a time takes the last one of its paragraph (29日晚，…相撞。…
+    载有3人); 至此 goes on with the sentence before; 全省 is the province the sentence opens with."""
+    bulletin = ("# 联播 (20200301)\n\n## 详细新闻\n\n### 国际联播快讯\n\n美国总统1日称，29日晚发生在华盛顿的客机与"
+                "直升机相撞事故中无人生还。直升机上载有3人。\n\n### 陕西脱贫\n\n2月27日，陕西省批准29个贫困县退出。"
+                "至此，陕西省56个贫困县全部摘帽。\n\n### 复工复产\n\n山西争取专项债券208亿元。河南增加信贷投放，截至3月初，"
+                "全省贷款增加2016亿元。\n")
+    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    assert figure(ex, "3人").period == "2020-02-29"
+    assert figure(ex, "56个").period == "2020-02-27"
+    assert figure(ex, "2016亿元").region.name == "河南省"
+
+
 def test_a_sentence_opening_with_qizhong_goes_on_with_the_one_before() -> None:
     """其中，…: a part of what the sentence before counted, at its time."""
     ex = extract_text("3月份，全省新设外资企业210家，同比增长12%。其中，示范区新设外资企业35家。",

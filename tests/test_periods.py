@@ -55,6 +55,10 @@ def infer_year(text: str) -> int | None:
     ("过渡期以来,累计发放", "2025-07-28", "2021/2025"),  # the five-year transition after 脱贫攻坚
     ("一年来,依法约谈网站", "2019-03-21", "2018/2019"),  # twelve months back from March: two years
     ("过去一年,全省", "2026-01-20", "2025"),
+    ("过去5年,全省", "2018-02-09", "2013/2017"),  # digits as the numerals: 过去五年
+    ("2月5日以来,全国", "2025-02-18", "2025-02"),  # the days since: their month
+    ("这几天,工地上", "2020-03-05", "2020-03"),  # nearer than 日前: the month from the 4th on
+    ("日前,示例县", "2020-03-05", "2020"),
 ])
 def test_cues(text: str, date: str, expected: str) -> None:
     cues = resolve_cues(text, date, int(date[:4]))

@@ -724,9 +724,10 @@ class _Walk:
                     clause_start = structure.clause_start(p.pos, para.start, SENTENCE_LOOKBACK)
                     sentence_start = structure.sentence_start(p.pos, para.start, SENTENCE_LOOKBACK)
                     region = para_region or section_region or home
-                    whole = self._whole_region(clause_start, sentence_start, region)
                     subject = scoper.clause_subject(clause_start, p.pos)
                     opening = scoper.clause_subject(sentence_start, p.pos) if clause_start != sentence_start else None
+                    # 全省 is the province of the place the sentence opens with (河南通过…，全省贷款增加…)
+                    whole = self._whole_region(clause_start, sentence_start, opening.region if opening else region)
                     if subject is not None:
                         region = subject.region
                         sentence_subject = (sentence_start, subject.region)
@@ -796,6 +797,9 @@ class _Walk:
         scoper = self.scoper
         start = sentence_start if sentence_start is not None else para.start
         cue = scoper.sentence_cue(p.pos, start)
+        if cue is None and story is not None and story.date is not None and sentence_start is not None:
+            # a broadcast's paragraph tells one event: 29日晚，客机与直升机相撞。…直升机上载有3人 (its time)
+            cue = scoper.sentence_cue(p.pos, para.start)
         if cue is None and sentence_start is not None and sentence_start > para.start \
                 and self.doc.text.startswith(scoper.finder.continues, sentence_start):
             # 其中，11个自贸试验区…: the sentence goes on with the one before it, and with its time

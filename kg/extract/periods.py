@@ -155,6 +155,7 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             month = int(g["m2"])
             year = _year_ending(doc_year, doc_date, month)
             day = g["d2"] and _valid(year, month, int(g["d2"])) and not _DAY_RANGE_AFTER.match(text, m.end())
+            day = day and not text.startswith("以来", m.end())  # 2月5日以来: the days since, of that month
             period = f"{year:04d}-{month:02d}" + (f"-{int(g['d2']):02d}" if day else "")
         elif g["firstm"]:
             # 前九月, 前10个月: the months of the year so far, counted in that year's total
