@@ -326,6 +326,15 @@ def test_a_five_year_review_is_an_interval_and_a_forecast_is_told_apart() -> Non
     assert (forecast.period, forecast.status) == ("2026", "forecast")
 
 
+def test_a_result_after_a_target_word_is_actual() -> None:
+    """今年计划改造的老旧小区已开工3.7万个: 计划 names the plan, 已 says the figure is done; 力争新增8万户 is a
+    target."""
+    ex = extract_text("今年计划改造的城镇老旧小区已开工3.7万个，力争年内新增户厕8万户。", title="示例省新闻",
+                      date="2020-11-23")
+    assert figure(ex, "3.7万个").status == "actual"
+    assert figure(ex, "8万户").status == "target"
+
+
 def test_a_heading_naming_a_year_and_a_five_year_plan_frames_the_year() -> None:
     """The heading frames its section (by its first period); it is no paragraph frame of its own, so the
     five-year plan it also names frames only the paragraphs that say 五年来."""

@@ -688,6 +688,7 @@ class _Walk:
         self.target = _any_of(words["target"])
         self.forecast = _any_of(words["forecast"])
         self.standard = _any_of(words["standard"])
+        self.done = _any_of(words["done"])
         self.level_reached = tuple(words["level_reached"])
         self.span_whole = tuple(words["span_whole"])
         self.level_qualifier = tuple(words["level_qualifier"])
@@ -759,6 +760,12 @@ class _Walk:
                 end = min(end, section.end)
         return end
 
+    def _target_before(self, start: int, pos: int) -> bool:
+        """A target word before the figure in its sentence, with no word saying it is done after it
+        (今年计划改造的老旧小区已开工3.7万个: 计划 names the plan, 已 the result)."""
+        ends = [m.end() for m in self.target.finditer(self.doc.text, start, pos)]
+        return bool(ends) and self.done.search(self.doc.text, ends[-1], pos) is None
+
     def _national_subject(self, clause_start: int, sentence_start: int, pos: int) -> bool:
         """The clause or sentence opens with a national body (中央财政, 海关总署 …) and its sentence names no
         place after it (not before the figure, nor the recipient after it)."""
@@ -828,7 +835,7 @@ class _Walk:
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):
             p.status = "forecast"
-        elif self.target.search(text, start, p.pos) or "目标" in text[p.pos:p.pos + 8] or plans:
+        elif self._target_before(start, p.pos) or "目标" in text[p.pos:p.pos + 8] or plans:
             p.status = "target"
         elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
             p.status = "target"
