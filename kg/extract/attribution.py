@@ -13,34 +13,46 @@ Two components:
 
 Scopes, outermost first: the document is cut into stories (a bulletin's items, kg.extract.structure: the
 sections of every heading level it marks three times or more, so the items a bold line heads inside
-国内联播快讯 are stories too, as are those short lines head in a page titled as a flash); each story has a home (the place its title names, else the region holding
-two thirds of its places, else the place its enclosing story's title and lead name, else the country)
-and, in a one-story document, a scope its places must lie in.  Inside a story, a short line
-that is only a place name heads a section about it; a paragraph is about the most specific place its
-first sentence names within the scope (places in lists, partners, venues and breakdowns do not count).
+国内联播快讯 are stories too, as are those short lines head in a page titled as a flash); each story has a
+home (the place its title names, else the region holding two thirds of the places its lead paragraph
+names, else the place its enclosing story's title and lead name, else the country) and, in a one-story
+document, a scope its places must lie in.  Inside a story, a short line that is only a place name heads a
+section about it; a paragraph is about the most specific place its first sentence names within the scope
+(places in lists, partners, venues and breakdowns do not count).
 
 Region of a figure: the place opening its clause, after a lead word or a time cue (其中昭觉县2.34亿元,
-2024年西藏…); else 全省 / 全县 / 全国 / 我国 opening the clause or sentence (the region at that level around the current one); else the place opening its sentence,
-which carries on to the sentence's later clauses; else a town or village inside the current region named
-earlier in the sentence; else the paragraph's, the section heading's, the story's home, the country.  A
-programme mention in a sentence opened by an enumeration of places (通江县、南江县、平昌县建立…) holds
-for each of them.  Measures take the most specific place they name inside their region; cited
-documents take the region of where they are cited.
+2024年西藏…); else 全省 / 全县 / 全国 / 我国 opening the clause or sentence (the region at that level around
+the place the sentence opens with, else the current one), or a region spanning provinces opening the clause
+(粤港澳大湾区: the country); else the place opening its sentence, which carries on to the sentence's later
+clauses; else a town or village inside the current region named earlier in the sentence; else the
+paragraph's, the section heading's, the story's home, the country.  Then: a national body opening the
+clause or sentence (中央财政, 海关总署) in a sentence that names no place makes it the country's; a figure
+right after an enumeration of places counts them (the smallest region holding them all); after 甲、乙…分别
+the n-th number is the n-th place's; a place written right before the figure (百色|100多个) is its place.
+Partners, destinations and recipients (与, 赴, 援助 …) are never the subject.  A programme mention in a
+sentence opened by an enumeration of places (通江县、南江县、平昌县建立…) holds for each of them.  Measures
+take the most specific place they name inside their region; cited documents take the region of where they
+are cited.
 
-Period: the nearest time cue before the figure in its sentence (a year, a month, 今年, 十四五 as
-2021/2025, 2021—2025年 and 五年来 as intervals; 自2017年7月1日起 marks when a rule takes effect); 全年 /
-年内 / 当年 inside a frame take the frame's year.  Else the frame in force: a paragraph's opening cue
-(今年以来, 五年来 …; it holds to the end of its numbered or marked section), or the period of the innermost
-section heading that names one (一、2022年主要工作: its first period; a heading frames only as a
-section, never as a paragraph), whichever opened later; else the year the title reviews
-(紫阳县2023年…工作总结) or plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/月/人,
-按…比例), the document's year; else, for a story of a daily broadcast (its publisher is a broadcaster,
-央视网 …; its title names one, 《新闻联播》; or its site is one's), the day it is aired.  Any other figure that says no time keeps
-no period: a page's date is not when its figures were counted.
+Period: the nearest time cue before the figure in its sentence (a year, a month, a day, 今年, 十四五 and
+过渡期 as 2021/2025, 2021—2025年, 五年来 and 2020年以来 as intervals; 自2017年7月1日起 marks when a rule takes
+effect), skipping the base of a comparison or a share (比/较/占 + time) and where a change starts (由2019年…
+增加到 + figure); 全年 / 年内 / 当年 inside a frame take the frame's year.  A sentence opening with 其中 / 至此
+takes the cue of the one before; in a broadcast, a sentence without a cue takes the last cue of its
+paragraph.  Else the frame in force: a paragraph's opening cue (今年以来, 五年来, a year or a cut-off date
+opening it …; it holds to the end of its numbered or marked section), or the period of the innermost
+section heading that names one (一、2022年主要工作: its first period; a heading frames only as a section,
+never as a paragraph), whichever opened later; else the year the title reviews (紫阳县2023年…工作总结) or
+plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/月/人, 按…比例), the document's year;
+else, for a story of a daily broadcast (its publisher is a broadcaster, 央视网 …; its title names one,
+《新闻联播》; or its site is one's), the day it is aired.  Any other figure that says no time keeps no
+period: a page's date is not when its figures were counted.  Inside a span of years, a level reached
+(达到, 增至 …) is the span's last year and the figure after 从 in 从X提高到Y the year before it (sums and
+yearly averages stay the span's).  A static attribute (a distance) has no period.
 
 Status: `forecast` after a forecast word in the sentence (预计); `target` after a target word (力争, 到2025年
-…达到) or right before 目标, inside a section that plans (2023年工作计划), or for a period after the
-document's year; else `actual`.
+…达到) with no word saying the figure is done after it (已, 累计), or right before 目标, inside a section
+that plans (2023年工作计划), or for a period after the document's year; else `actual`.
 """
 
 from __future__ import annotations
