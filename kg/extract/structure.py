@@ -35,33 +35,39 @@ class _Markers:
     """List markers (一是…, 一、…, （一）…, 1. …, ——…, 第一，…), by kind, from the numerals of the lexicon.
 
     A marker opening with a character class is found by that character (a leading lookbehind would be
-    tried at every position, 3-6x slower); the boundary before it is checked in Python."""
+    tried at every position, 3-6x slower); the boundary before it is checked in Python.  For the same
+    reason every pattern opens with a character or a class, not a repeat or a lookbehind (`[一二]+` is
+    written `[一二][一二]*`), and a marker at a line start is found by the line break before it."""
 
     def __init__(self, words: WordLists) -> None:
         num = re.escape(words.chars("numerals"))
         self.after_boundary = {
-            "shi": re.compile(rf"[{num}]+是(?=[^是])"),  # 一是…二是…
+            "shi": re.compile(rf"[{num}][{num}]*是(?=[^是])"),  # 一是…二是…
             "paren": re.compile(rf"[（(][{num}]+[）)]"),  # （一）… (一)…
             "ordinal": re.compile(rf"第[{num}]+[，,、]"),  # 第一，…
         }
-        self.line_start = {
-            "dun": re.compile(rf"(?m)^[ \t\u3000]*[{num}]+、"),  # 一、…
-            "arabic": re.compile(r"(?m)^[ \t\u3000]*\d{1,2}[.．、](?!\d)"),  # 1. / 1、
-            "dash": re.compile(r"(?m)^[ \t\u3000]*——"),  # ——…
+        line_start = {
+            "dun": rf"[ \t\u3000]*[{num}]+、",  # 一、…
+            "arabic": r"[ \t\u3000]*\d{1,2}[.．、](?!\d)",  # 1. / 1、
+            "dash": r"[ \t\u3000]*——",  # ——…
         }
+        # each as (the first line's pattern, the pattern of a later line with the line break before it)
+        self.line_start = {kind: (re.compile(p), re.compile("\n" + p)) for kind, p in line_start.items()}
         # heading levels of numbered lines: 一、 opens a part, （一） a section of it, 1. a sub-section
         self.heading_level = {"dun": 1, "paren": 2, "arabic": 3}
         self.numerals = frozenset(words.chars("numerals"))
         self.flash_titles = tuple(words["flash_title"])
         # markers of headings inside a paragraph (a page whose line breaks were lost)
-        self.inline = {"dun_inline": re.compile(rf"[{num}]{{1,3}}、"), "paren": re.compile(rf"[（(][{num}]{{1,3}}[）)]"),
-                       "arabic_inline": re.compile(r"(?<!\d)\d{1,2}、")}
+        self.inline = {"dun_inline": re.compile(rf"[{num}][{num}]{{0,2}}、"),
+                       "paren": re.compile(rf"[（(][{num}]{{1,3}}[）)]"),
+                       "arabic_inline": re.compile(r"\d(?<!\d\d)\d?、")}  # a digit not after a digit
 
     def starts(self, text: str) -> Iterator[tuple[str, int]]:
         """(kind, position of the marker's first non-blank character), kind by kind, in text order."""
-        for kind, pattern in self.line_start.items():
-            for m in pattern.finditer(text):
-                yield kind, m.start() + len(m.group()) - len(m.group().lstrip())
+        for kind, (first, later) in self.line_start.items():
+            found = first.match(text)
+            for m in ([found] if found else []) + list(later.finditer(text)):
+                yield kind, m.end() - len(m.group().lstrip())  # lstrip: the blanks and line break before it
         for kind, pattern in self.after_boundary.items():
             for m in pattern.finditer(text):
                 s = m.start()
