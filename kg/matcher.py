@@ -21,6 +21,10 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
+FEW_WORDS = 8  # up to this many words are found with str.find: building an automaton takes 40-150 µs even
+# for three words, more than a few scans of a page (the names a document coins are matched per document)
+
+
 class WordMatcher(Generic[V]):
     """Finds all (overlapping) occurrences of the words of `words`, each with the word's value."""
 
@@ -28,18 +32,33 @@ class WordMatcher(Generic[V]):
         self._words = [w for w in words if w]
         self._values = [words[w] for w in self._words]
         self._automaton = (ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.Standard)
-                           if self._words else None)
+                           if len(self._words) > FEW_WORDS else None)
 
     def __len__(self) -> int:
         return len(self._words)
 
     def find(self, text: str) -> Iterator[tuple[int, int, V]]:
-        """(start, end, value) of every occurrence, in character offsets, ordered by end."""
-        if self._automaton is None:
-            return
+        """(start, end, value) of every occurrence, in character offsets, ordered by end (of two ending
+        together, the longer first)."""
         values = self._values
+        if self._automaton is None:
+            for end, start, index in self._each_word(text):
+                yield start, end, values[index]
+            return
         for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
             yield start, end, values[index]
+
+    def _each_word(self, text: str) -> list[tuple[int, int, int]]:
+        """(end, start, word index) of every occurrence, found word by word and sorted into the order the
+        automaton reports them in (the words are distinct, so no two share both end and start)."""
+        found: list[tuple[int, int, int]] = []
+        for index, word in enumerate(self._words):
+            at = text.find(word)
+            while at >= 0:
+                found.append((at + len(word), at, index))
+                at = text.find(word, at + 1)
+        found.sort()
+        return found
 
 
 class CharMap:

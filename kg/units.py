@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 COUNTABLE_KINDS = {"money", "people", "person-time", "households", "count", "area", "length", "mass", "volume",
@@ -47,9 +48,19 @@ class UnitTable:
                     nouns[noun] = label
         return cls(units, surface, max(len(s) for s in surface), nouns)
 
+    @functools.cached_property
+    def _longest(self) -> dict[str, int]:
+        """The length of the longest written form starting with each character (derived once per table)."""
+        longest: dict[str, int] = {}
+        for form in self.surface:
+            if form:
+                longest[form[0]] = max(longest.get(form[0], 0), len(form))
+        return longest
+
     def match(self, text: str, pos: int) -> tuple[Unit, int] | None:
-        """Longest measure word written at `pos` (人次 before 人, 平方公里 before 公里)."""
-        for length in range(min(self.max_len, len(text) - pos), 0, -1):
+        """Longest measure word written at `pos` (人次 before 人, 平方公里 before 公里).  Only lengths up to
+        the longest form starting with the character at `pos` are tried (none for most characters)."""
+        for length in range(min(self._longest.get(text[pos:pos + 1], 0), len(text) - pos), 0, -1):
             label = self.surface.get(text[pos:pos + length])
             if label is not None:
                 return self.units[label], length

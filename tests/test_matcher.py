@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+import kg.matcher
 from kg.knowledge import KnowledgeBase
 from kg.matcher import CharMap, WordMatcher
 from kg.normalize import FULLWIDTH
@@ -25,6 +28,23 @@ def test_every_overlapping_occurrence_in_order_of_end() -> None:
     text = "脱贫攻坚，攻坚"
     assert list(matcher.find(text)) == [(0, 2, 1), (0, 4, 2), (2, 4, 3), (5, 7, 3)]
     assert len(matcher) == 3 and list(WordMatcher({}).find(text)) == []
+
+
+def test_few_words_are_found_in_the_automatons_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few words are found with str.find, not an automaton: the same occurrences in the same order
+    (by end, the longer of two ending together first), on random texts thick with overlaps."""
+    rng = random.Random(5)
+    cases = []
+    for _ in range(3000):
+        alphabet = "ab村镇"[:rng.randint(2, 4)]
+        words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 6))}
+        cases.append(({w: n for n, w in enumerate(sorted(words))},
+                      "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))))
+    few = [list(WordMatcher(words).find(text)) for words, text in cases]
+    assert WordMatcher({"a": 1})._automaton is None
+    monkeypatch.setattr(kg.matcher, "FEW_WORDS", 0)
+    assert WordMatcher({"a": 1})._automaton is not None
+    assert few == [list(WordMatcher(words).find(text)) for words, text in cases]
 
 
 # every character a regex character class could misread: ] \\ ^ - and the quote characters
