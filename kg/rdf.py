@@ -310,10 +310,18 @@ MEASURE = EntityMap("measure", KGO.nt.Measure, lambda ex: ex.measures, _measure_
 
 
 def _indicator_node(obs: Observation, w: _Writer) -> str:
-    node = ref("indicator", obs.indicator)
-    w.vocabulary[_block(node, [(RDF.nt.type, KGO.nt.Indicator), (SKOS.nt.prefLabel, literal(obs.indicator)),
-                               (SKOS.nt.inScheme, _INDICATOR_SCHEME)])] = None
+    node, block = _indicator(obs.indicator)
+    w.vocabulary[block] = None
     return node
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _indicator(label: str) -> tuple[str, str]:
+    """An indicator's node and its block in the vocabulary graph (labels recur from figure to figure and
+    from document to document: each is minted once per process)."""
+    node = ref("indicator", label)
+    return node, _block(node, [(RDF.nt.type, KGO.nt.Indicator), (SKOS.nt.prefLabel, literal(label)),
+                               (SKOS.nt.inScheme, _INDICATOR_SCHEME)])
 
 
 def _in_measure(obs: Observation, w: _Writer) -> tuple[str, ...]:

@@ -675,6 +675,8 @@ def observations(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
     for para in structure.paragraphs:
         lo, hi = bisect.bisect_left(q_starts, para.start), bisect.bisect_left(q_starts, para.end)
         figures = quantities[lo:hi]
+        if not figures:
+            continue  # most paragraphs hold no figure: nothing to read in them
         sentence_of = [structure.sentence_start(q.start, para.start, CLAUSE_LOOKBACK) for q in figures]
         in_para: list[Quantity] = []
         labels: list[str] = []
