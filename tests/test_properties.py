@@ -231,13 +231,26 @@ def test_document_graph_is_valid_nquads_with_counted_quads(body: str) -> None:
 @SETTINGS
 @given(text=st.text(alphabet="截至止到 \t\u3000192023年月底末以来度全上下半季今本去前明内当过的一目现在前份初旬中0７８", max_size=40))
 def test_scanning_lookaheads_drop_no_match(text: str) -> None:
-    """_CUES and _NUMBER open with a lookahead of the characters a match can start with (a speed-up);
-    the patterns without it must find exactly the same matches, so a new alternative cannot be missed."""
-    from kg.extract.numbers import _NUMBER
+    """The cue pattern opens with a lookahead of the characters a match can start with (a speed-up); the
+    pattern without it must find exactly the same matches, so a new alternative cannot be missed."""
     from kg.extract.periods import cue_finder
 
-    for fast in (cue_finder(KB).pattern, _NUMBER):
-        lookahead = re.match(r"\(\?=\[[^\]]*\]\)", fast.pattern)
-        assert lookahead, "the pattern no longer opens with its lookahead"
-        plain = re.compile(fast.pattern[lookahead.end():], fast.flags)
-        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    fast = cue_finder(KB).pattern
+    lookahead = re.match(r"\(\?=\[[^\]]*\]\)", fast.pattern)
+    assert lookahead, "the pattern no longer opens with its lookahead"
+    plain = re.compile(fast.pattern[lookahead.end():], fast.flags)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@SETTINGS
+@given(text=st.text(alphabet="0123456789０,.．一二两三十百千万亿零〇个元 ", max_size=40))
+def test_two_number_scans_find_what_one_scan_did(text: str) -> None:
+    """find_quantities finds Arabic numbers and runs of numeral characters by two patterns that open with a
+    character class (a speed-up); merged by position they are the matches of the one alternation of
+    both, less the lone numeral characters (never an amount), so no number can be missed."""
+    from kg.extract.numbers import _ARABIC, _ARABIC_NUMBER, _CHINESE_NUMBER, _CN_ALL, _start
+
+    one = re.compile(rf"(?P<arabic>{_ARABIC})|(?P<chinese>[{_CN_ALL}]+)")
+    expected = [(m.span(), m.lastgroup) for m in one.finditer(text) if m.lastgroup == "arabic" or len(m.group()) > 1]
+    merged = sorted([*_ARABIC_NUMBER.finditer(text), *_CHINESE_NUMBER.finditer(text)], key=_start)
+    assert [(m.span(), "arabic" if m.re is _ARABIC_NUMBER else "chinese") for m in merged] == expected
