@@ -76,6 +76,9 @@ class OffsetMap:
         self._lens = lengths
         self._plens = parent_lengths
         self._parent = parent
+        # one-for-one edits (Traditional -> Simplified, full-width digits) keep every position: _local is
+        # then the identity, but for an end at or before 0, which maps to 0; to_source steps over such maps
+        self._identity = bool(starts) and starts == parent_starts and lengths == parent_lengths and all(lengths)
 
     @classmethod
     def from_edits(cls, parent_text_len: int, edits: list[tuple[int, int, str]],
@@ -133,8 +136,15 @@ class OffsetMap:
         return self._pstarts[i]
 
     def to_source(self, pos: int, is_end: bool = False) -> int:
-        local = self._local(pos, is_end)
-        return self._parent.to_source(local, is_end) if self._parent else local
+        """The position in the original text: through every map of the chain, a loop, not a recursion."""
+        node: OffsetMap | None = self
+        while node is not None:
+            if not node._identity:
+                pos = node._local(pos, is_end)
+            elif is_end and pos <= 0:
+                pos = 0
+            node = node._parent
+        return pos
 
 
 @dataclass(frozen=True)

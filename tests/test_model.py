@@ -1,13 +1,15 @@
-"""The shared records: `evolve` must behave as `dataclasses.replace` does for them."""
+"""The shared records: `evolve` must behave as `dataclasses.replace` does for them; an offset map's chain
+maps as its maps one after another."""
 
 from __future__ import annotations
 
 import dataclasses
+import random
 from decimal import Decimal
 
 import pytest
 
-from kg.model import Evidence, Observation, Quantity, Region, evolve
+from kg.model import Evidence, Observation, OffsetMap, Quantity, Region, evolve
 
 
 def _observation() -> Observation:
@@ -37,3 +39,32 @@ def test_evolve_drops_values_cached_on_the_record() -> None:
     moved = evolve(county, parent=province)
     assert "_chain" not in moved.__dict__
     assert moved.chain() == (moved, province)
+
+
+def _through_each(offsets: OffsetMap | None, pos: int, is_end: bool) -> int:
+    """The chain's map by definition: this map's step, then its parent's."""
+    while offsets is not None:
+        pos = offsets._local(pos, is_end)
+        offsets = offsets._parent
+    return pos
+
+
+def test_a_chain_maps_as_its_maps_one_after_another() -> None:
+    """to_source steps over one-for-one maps (Traditional -> Simplified): the same positions as every map
+    applied in turn, at every position of random chains, before and past both ends too."""
+    rng = random.Random(3)
+    for _ in range(300):
+        length = rng.randint(0, 30)
+        offsets: OffsetMap | None = None
+        for _ in range(rng.randint(1, 4)):
+            if rng.random() < 0.5:  # one character for one
+                edits = [(i, i + 1, "x") for i in sorted(rng.sample(range(length), min(length, rng.randint(0, 3))))]
+            else:  # cuts and insertions
+                edits = sorted({(a, a + rng.randint(0, 3), "y" * rng.randint(0, 2))
+                                for a in (rng.randint(0, length) for _ in range(rng.randint(0, 3)))})
+            offsets = OffsetMap.from_edits(length, edits, parent=offsets)
+            length = offsets._starts[-1] + offsets._lens[-1]
+        assert offsets is not None
+        for pos in range(-2, length + 3):
+            for is_end in (False, True):
+                assert offsets.to_source(pos, is_end) == _through_each(offsets, pos, is_end)
