@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from kg.extract.component import component
 from kg.knowledge import KnowledgeBase, WordLists
 from kg.matcher import alternation
-from kg.model import Blocks, Document, Extraction, Quantity
+from kg.model import Blocks, Document, Extraction, Quantity, evolve
 from kg.units import UnitTable
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -226,5 +225,5 @@ def decimal_text(value: Decimal) -> str:
 def quantities(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: every quantity of the text (number, multiplier, qualifier, unit)."""
     assert ex.structure is not None
-    return replace(ex, quantities=tuple(find_quantities(doc.text, kb, ex.structure.protected)))
+    return evolve(ex, quantities=tuple(find_quantities(doc.text, kb, ex.structure.protected)))
 

@@ -30,12 +30,21 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kg.extract.component import component
 from kg.knowledge import KnowledgeBase
 from kg.matcher import alternation
-from kg.model import DocStructure, Document, Evidence, Extraction, Observation, Quantity, RegionMention
+from kg.model import (
+    DocStructure,
+    Document,
+    Evidence,
+    Extraction,
+    Observation,
+    Quantity,
+    RegionMention,
+    evolve,
+)
 from kg.segment import Token, preload
 
 preload()  # jieba's dictionary, before a build's forkserver forks its workers (kg.segment)
@@ -702,4 +711,4 @@ def observations(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
                                    measure_index=ex.measures[i].index if inside else None, kind=kind))
             in_para.append(q)
             labels.append(found.label)
-    return replace(ex, observations=tuple(out))
+    return evolve(ex, observations=tuple(out))

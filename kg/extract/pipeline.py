@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import replace
 
 from kg.extract.attribution import attribute, home_region
 from kg.extract.component import Component, component
@@ -24,7 +23,7 @@ from kg.extract.programmes import measures, policy_documents, programmes
 from kg.extract.regions import partnerships, places
 from kg.extract.structure import document_structure
 from kg.knowledge import KnowledgeBase
-from kg.model import Document, Extraction
+from kg.model import Document, Extraction, evolve
 
 GIVEN = ("document",)  # what every extraction starts with
 
@@ -37,17 +36,17 @@ class PipelineError(ValueError):
 def dating(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """The year the document's 今年 means: its date's, else the latest year its text reports on."""
     if doc.meta.date:
-        return replace(ex, doc_year=int(doc.meta.date[:4]))
+        return evolve(ex, doc_year=int(doc.meta.date[:4]))
     assert ex.structure is not None
     inferred = doc.meta.inferred_year or infer_year(doc.text, cue_finder(kb), ex.structure.protected)
-    return replace(ex, doc_year=inferred)
+    return evolve(ex, doc_year=inferred)
 
 
 @component(requires=("document",), assigns=("structure",))
 def structure(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """The document's paragraphs, sentences, clauses, headings, sections, list items, protected spans
     and stories (kg.extract.structure)."""
-    return replace(ex, structure=document_structure(doc, kb))
+    return evolve(ex, structure=document_structure(doc, kb))
 
 
 def _satisfied(need: str, available: set[str]) -> bool:

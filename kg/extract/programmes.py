@@ -17,7 +17,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import rjieba
 
@@ -25,7 +25,7 @@ from kg.extract.component import component
 from kg.gazetteer import Gazetteer
 from kg.knowledge import KnowledgeBase, WordLists
 from kg.matcher import WordMatcher, alternation
-from kg.model import Blocks, Document, Extraction, Measure, PolicyDocument, ProgrammeMention
+from kg.model import Blocks, Document, Extraction, Measure, PolicyDocument, ProgrammeMention, evolve
 from kg.programmes import ProgrammeScheme
 
 SUFFIX = "suffix"  # the rule that discovered a name (kgo:discoveredBy)
@@ -535,7 +535,7 @@ def programmes(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: programme mentions (scheme labels and discovered names)."""
     assert ex.structure is not None
     found = find_programmes(doc.text, kb.programmes, programme_words(kb))
-    return replace(ex, programmes=tuple(found))
+    return evolve(ex, programmes=tuple(found))
 
 
 
@@ -543,7 +543,7 @@ def programmes(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
 def measures(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: numbered action statements and the programmes they name."""
     assert ex.structure is not None
-    return replace(ex, measures=tuple(find_measures(doc.text, ex.structure.list_items, ex.programmes)))
+    return evolve(ex, measures=tuple(find_measures(doc.text, ex.structure.list_items, ex.programmes)))
 
 
 
@@ -551,5 +551,5 @@ def measures(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
 def policy_documents(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: the documents the text cites in 《》."""
     assert ex.structure is not None
-    return replace(ex, policy_documents=tuple(find_policy_documents(doc.text, ex.structure.protected, kb.gazetteer)))
+    return evolve(ex, policy_documents=tuple(find_policy_documents(doc.text, ex.structure.protected, kb.gazetteer)))
 

@@ -32,7 +32,7 @@ from kg.extract.component import component
 from kg.gazetteer import LEVEL_RANK, Gazetteer, NameForm
 from kg.knowledge import KnowledgeBase
 from kg.matcher import alternation
-from kg.model import Blocks, Document, Evidence, Extraction, Partnership, Region, RegionMention
+from kg.model import Blocks, Document, Evidence, Extraction, Partnership, Region, RegionMention, evolve
 from kg.programmes import ProgrammeScheme
 from kg.register import Entry, Register, code_prefix
 
@@ -794,7 +794,7 @@ def places(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     titles = [(b.start, b.end) for b in ex.structure.protected if b.kind == "title"]
     scope = [m.region for label in (doc.meta.title, doc.meta.publisher) if label
              for m in label_regions(label, kb.gazetteer)]
-    return replace(ex, regions=tuple(find_regions(doc.text, kb.gazetteer, register=kb.register, protected=titles,
+    return evolve(ex, regions=tuple(find_regions(doc.text, kb.gazetteer, register=kb.register, protected=titles,
                                                   scope=scope)))
 
 
@@ -804,7 +804,7 @@ def partnerships(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction
     """Component: east-west cooperation and paired assistance, each named by the scheme's label."""
     assert ex.structure is not None
     found = find_partnerships(doc, ex.regions, ex.main_region, kb.gazetteer, ex.structure.sentences)
-    return replace(ex, partnerships=tuple(_canonical_partnership(p, kb.programmes) for p in found))
+    return evolve(ex, partnerships=tuple(_canonical_partnership(p, kb.programmes) for p in found))
 
 
 
