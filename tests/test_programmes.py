@@ -428,6 +428,8 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("推广“中试+投资+孵化”运营模式，实施“人工智能+”行动。", {"人工智能+行动"}),  # business model vs programme
     ("此前，巴勒斯坦方面和国际社会也对美国这一计划予以反对。", set()),  # a reference, no name
     ("实施铁路重点工程，推进生物多样性保护重大工程。", {"生物多样性保护重大工程"}),  # a kind of works vs a name
+    ("开工全国重大水利工程12项，实施规模化供水工程。", set()),  # kinds of works, a verb does not open a name
+    ("探索全省统一法人模式，推进农牧区集体产权制度改革。", set()),  # a scope adds nothing; 制度改革 is a reform
 ])
 def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}

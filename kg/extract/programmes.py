@@ -69,6 +69,7 @@ class _Words:
         opening = alternation(words["counts"] + words["opening_counts"])
         measures = alternation(words["measures"])
         # a count (14个, 一批, 第二批, 新一批, 首批) or an Arabic figure with its unit (750千伏, 23日) opening a name
+        self.count_scopes = tuple(words["count_scopes"])
         scopes = "|".join(map(re.escape, words["count_scopes"]))
         self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")
         self.count_before_head = re.compile(f"{numeral}(?:{counts})$")
@@ -76,6 +77,8 @@ class _Words:
     def core(self, head: str) -> str:
         """What a name says before its programme head, without words that say nothing (工作, 长效 …)."""
         head = "".join(c for c in head if c not in _QUOTE_CHARS)
+        scope = next((w for w in self.count_scopes if head.startswith(w) and len(head) > len(w)), "")
+        head = head[len(scope):]  # 全省|统一法人模式: a scope says nothing of the name
         changed = True
         while changed:
             changed = False
@@ -389,13 +392,15 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[Progr
         by_concept.setdefault(c, []).append((a, b))
 
     def inside_scheme_match(s: int, e: int) -> bool:
-        """Scheme matches never overlap, so only the last one starting at or before `s` can hold it."""
+        """Whether a scheme match holds the span or its head (农牧区集体产权|制度改革: the scheme's 集体产权制度改革
+        runs past the discovered name's head).  Scheme matches never overlap: only the last one starting
+        before the span's end can reach into it."""
         while s < e and text[s] in _QUOTE_CHARS:
             s += 1
         while e > s and text[e - 1] in _QUOTE_CHARS:
             e -= 1
-        i = bisect.bisect_right(span_starts, s) - 1
-        return i >= 0 and e <= scheme_spans[i][1]
+        i = bisect.bisect_left(span_starts, e) - 1
+        return i >= 0 and scheme_spans[i][1] >= e and scheme_spans[i][0] < e
 
     discovered: dict[str, str] = {}  # display label -> rule, for the second pass
     for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans], w):
