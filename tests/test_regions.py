@@ -144,6 +144,11 @@ def test_a_full_name_whose_stem_is_a_word(gaz: Gazetteer) -> None:
     assert "老城区" not in {m.region.name for m in places("南京烈士塔社区位于浦口老城区。", gaz)}
 
 
+def test_a_province_is_not_undone_by_a_place_name_across_its_edge(gaz: Gazetteer) -> None:
+    """河南|通过: 南通 (a city, and a word) across the edge does not make 河南 part of a word."""
+    assert [m.region.name for m in places("确保如期投产。河南通过持续增加信贷投放。", gaz)] == ["河南省"]
+
+
 def test_positive_short_forms_with_context(gaz: Gazetteer) -> None:
     text = "安康市汉滨、紫阳、平利、白河4县区入选全国重点产茶县。幸福安康。"
     codes = [m.region.code for m in places(text, gaz)]

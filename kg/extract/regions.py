@@ -76,6 +76,7 @@ class _Context:
         self.not_local = frozenset(ctx.get("not_local", ()))
         self.words = gaz.common_words
         self.plain = gaz.plain_words
+        self.forms = gaz.forms
         self.local_left = frozenset(ctx.get("local_left", ()))
         self.local_level = dict(w.split("=", 1) for w in ctx.get("local_suffix", ()))
         suffixes = "|".join(sorted(self.local_level, key=len, reverse=True))
@@ -145,7 +146,10 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     score += -3 if form.common and not inside_left else 1  # 湖北当阳: an ordinary word right after its province
     # an ordinary word across either edge: 以上城市 is not 上城区, 提高平台 not 高平市
     score -= 2 if hit.start > 0 and text[hit.start - 1:hit.start + 1] in ctx.words else 0
-    score -= 2 if text[hit.end - 1:hit.end + 1] in ctx.words and len(text) > hit.end else 0
+    crossing = text[hit.end - 1:hit.end + 1]
+    # (a province is not undone by another place's name across its edge: 河南|通过 is not 河|南通)
+    province_over_name = form.region.level == "province" and bool(ctx.forms(crossing))
+    score -= 2 if crossing in ctx.words and len(text) > hit.end and not province_over_name else 0
     score += 1 if len(hit.surface) >= 3 else 0
     score += -2 if form.kind != "short" and form.stem_len < 2 else 0  # 城区, 成县: need context
     score += support
