@@ -115,6 +115,14 @@ def _partner_or_venue(text: str, mention: RegionMention, partner_before: tuple[s
     return any(after.startswith(v) or after[1:].startswith(v) for v in venue_verbs)
 
 
+def change_to_pattern(kb: KnowledgeBase, also: Sequence[str] = (), at_end: bool = False) -> re.Pattern[str]:
+    """A change to a new level: a change verb of indicator_words.tsv (增加, 提高 …) with 到/至, or one of
+    `also` (达到); at the end of the text with `at_end`."""
+    verbs = alternation(kb.lexicon["indicator_words"]["change_to"])
+    others = alternation(also)
+    return re.compile(rf"(?:(?:{verbs})(?:到|至){'|' + others if others else ''}){'$' if at_end else ''}")
+
+
 def _common_region(regions: Sequence[Region]) -> Region | None:
     """The smallest region holding all of `regions`: their common division, else the country (None when one
     of them lies abroad)."""
@@ -239,6 +247,8 @@ class _Scoper:
         self.venue_verbs = tuple(words["venue_after"])
         self.list_join = frozenset(words["list_join"]) | {","}
         self.respectively = tuple(words["respectively"])
+        # a change to a new level: a change verb with 到/至 (增加到, 增至), or 达到
+        self.change_to = change_to_pattern(kb, ("达到",))
         self.figure_lead = frozenset(kb.lexicon["number_words"]["qualifier_before"])
         self.list_next = frozenset(words["list_next"])
         self.list_prev = frozenset(words["list_prev"])
@@ -370,6 +380,15 @@ class _Scoper:
         inside = [r for r in listed if _within(r, scope) or _within(scope, r)]
         return tuple(dict.fromkeys(inside)) if len(inside) >= 2 else ()
 
+    def _enumeration_ending(self, mentions: Sequence[RegionMention]) -> list[Region]:
+        """The places of the enumeration that ends with the last of `mentions` (joined by 、/和 …), in order."""
+        listed = [mentions[-1].region]
+        for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:]), strict=True):
+            if self.text[a.end:b.start] not in self.list_join:
+                break
+            listed.append(a.region)
+        return listed[::-1]
+
     def adjacent_place(self, sentence_start: int, pos: int) -> Region | None:
         """革命老区百色|100多个深度贫困村, 北京|1200万人次: a place written right before a figure (maybe with
         约/近/超 between) is what the figure is about."""
@@ -391,11 +410,7 @@ class _Scoper:
         gap = self.text[mentions[-1].end:pos]
         if len(gap) > ENUMERATION_GAP or any(c.isdigit() for c in gap) or any(w in gap for w in self.respectively):
             return None
-        listed = [mentions[-1].region]
-        for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:]), strict=True):
-            if self.text[a.end:b.start] not in self.list_join:
-                break
-            listed.append(a.region)
+        listed = self._enumeration_ending(mentions)
         return _common_region(listed) if len(listed) >= 2 else None
 
     def respective_region(self, sentence_start: int, pos: int) -> Region | None:
@@ -411,12 +426,7 @@ class _Scoper:
         gap = text[mentions[-1].end:at]
         if len(gap) > RESPECTIVE_GAP or any(c.isdigit() for c in gap):
             return None
-        listed = [mentions[-1].region]
-        for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:]), strict=True):
-            if text[a.end:b.start] not in self.list_join:
-                break
-            listed.append(a.region)
-        listed.reverse()
+        listed = self._enumeration_ending(mentions)
         n = len(_NUMBER_RUN.findall(text, at, pos))  # numbers before it, figures or not (1409万、1305万人次)
         return listed[n] if len(listed) >= 2 and n < len(listed) else None
 
@@ -470,7 +480,7 @@ class _Scoper:
             before = self.text[max(0, cue.start - 3):cue.start].rstrip("“\"")
             if before.endswith(self.finder.comparison_before):
                 continue  # 比“十二五”时期增加: the base of a comparison
-            if before.endswith(self.finder.change_from) and any(w in self.text[cue.end:pos] for w in self.finder.change_to):
+            if before.endswith(self.finder.change_from) and self.change_to.search(self.text, cue.end, pos):
                 continue  # 由2019年6亿增加到|9.3亿元: where the change started
             if cue.end <= pos and not self._closed_aside(cue.end, pos):
                 if best is not None and best.as_of and not (cue.as_of or cue.is_frame or cue.within_frame) \
@@ -701,7 +711,7 @@ class _Walk:
         self.forecast = _any_of(words["forecast"])
         self.standard = _any_of(words["standard"])
         self.done = _any_of(words["done"])
-        self.level_reached = tuple(words["level_reached"])
+        self.reached = change_to_pattern(kb, words["level_reached"], at_end=True)
         self.span_whole = tuple(words["span_whole"])
         self.level_qualifier = tuple(words["level_qualifier"])
         self.span_year_change = tuple(words["span_year_change"])
@@ -865,7 +875,7 @@ class _Walk:
             if clause.endswith(word):
                 clause = clause[:-len(word)]
                 break
-        if clause.endswith(self.level_reached) or any(w in clause for w in self.span_year_change):
+        if self.reached.search(clause) or any(w in clause for w in self.span_year_change):
             return last
         if clause.endswith(self.span_from) and first.isdigit():
             return str(int(first) - 1)

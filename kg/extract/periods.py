@@ -42,7 +42,6 @@ class CueFinder:
         self.comparison_before = tuple(words["comparison_before"])
         self.continues = tuple(words["continues"])
         self.change_from = tuple(words["change_from"])
-        self.change_to = tuple(words["change_to"])
         self.forward_before = re.compile(alternation(words["forward_before"]))
         self.forward_after = re.compile(alternation(words["forward_after"]))
         self.effective_before = tuple(words["effective_before"])
