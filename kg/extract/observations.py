@@ -462,9 +462,7 @@ class _Labeller:
 
     def clause_end(self, q: Quantity, nxt: Quantity | None) -> int:
         """Where the words after a figure stop: the clause's end or the next figure."""
-        stops = self.structure.clause_stops
-        i = bisect.bisect_left(stops, q.end)
-        end = stops[i] if i < len(stops) else len(self.text)
+        end = self.clause_stop(q.end)
         return min(end, nxt.start) if nxt is not None else end
 
     # -- 分别 lists ----------------------------------------------------------------------------------
