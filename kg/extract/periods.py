@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from kg.extract.numbers import parse_chinese_numeral
 from kg.knowledge import KnowledgeBase, WordLists
 from kg.matcher import alternation
 from kg.model import Blocks
@@ -202,16 +203,11 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_CN_SMALL = {c: n for n, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 
 
 def _small_number(text: str) -> int:
-    """1–12 written in digits or Chinese (九, 十一, 两)."""
-    if text.isdigit():
-        return int(text)
-    if len(text) == 2:  # 十一, 十二
-        return 10 + _CN_SMALL.get(text[1], 0)
-    return _CN_SMALL[text]
+    """A small number written in digits or Chinese numerals (9, 九, 十一, 两)."""
+    return int(text) if text.isdigit() else int(parse_chinese_numeral(text) or 0)
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -229,6 +225,9 @@ def _since_end(doc_year: int, doc_date: str | None) -> int:
     return doc_year - 1 if early else doc_year
 
 
+ROLLING_FROM, ROLLING_TO = 2, 10  # months after which 一年来 spans two years, and after which it is this year
+
+
 def _past_year(doc_year: int, doc_date: str | None) -> str:
     """过去一年 / 一年来: the year a report of its first two months reviews (the one before), the document's
     year late in it, and in between the twelve months back, which span two years (一年来 in March 2019)."""
@@ -238,9 +237,6 @@ def _past_year(doc_year: int, doc_date: str | None) -> str:
     if month <= ROLLING_FROM:
         return f"{doc_year - 1:04d}"
     return f"{doc_year:04d}" if month > ROLLING_TO else f"{doc_year - 1:04d}/{doc_year:04d}"
-
-
-ROLLING_FROM, ROLLING_TO = 2, 10  # months after which 一年来 spans two years, and after which it is this year
 
 
 def _last_reviewed(doc_year: int, doc_date: str | None) -> int:
@@ -267,10 +263,7 @@ def _day_of(day: int, doc_date: str | None) -> str | None:
     year, month, today = int(doc_date[:4]), int(doc_date[5:7]), int(doc_date[8:10])
     if day > today:
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    try:
-        return datetime.date(year, month, day).isoformat()
-    except ValueError:  # 31日 of a month of 30 days
-        return None
+    return datetime.date(year, month, day).isoformat() if _valid(year, month, day) else None  # no 31日 in June
 
 
 _DAY_RANGE_AFTER = re.compile(r"\s*[至到—\-–~～]\s*\d{1,2}\s*[日号]")
