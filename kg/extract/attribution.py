@@ -246,7 +246,8 @@ class _Scoper:
         self.partner_before = tuple(words["partner_before"])
         self.venue_verbs = tuple(words["venue_after"])
         self.list_join = frozenset(words["list_join"]) | {","}
-        self.respectively = tuple(words["respectively"])
+        # 甲、乙分别增长5%、7%: the places of a list get one figure each (the labels' word list)
+        self.respectively = tuple(kb.lexicon["indicator_words"]["respectively"])
         # a change to a new level: a change verb with 到/至 (增加到, 增至), or 达到
         self.change_to = change_to_pattern(kb, ("达到",))
         self.figure_lead = frozenset(kb.lexicon["number_words"]["qualifier_before"])
