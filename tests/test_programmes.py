@@ -430,6 +430,13 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("实施铁路重点工程，推进生物多样性保护重大工程。", {"生物多样性保护重大工程"}),  # a kind of works vs a name
     ("开工全国重大水利工程12项，实施规模化供水工程。", set()),  # kinds of works, a verb does not open a name
     ("探索全省统一法人模式，推进农牧区集体产权制度改革。", set()),  # a scope adds nothing; 制度改革 is a reform
+    # a modifier the governing verb's object opens with is the name's (有效, 创新, 助力 are leaders elsewhere)
+    ("实施有效灌溉保障行动，开展电商助力乡村振兴行动。", {"有效灌溉保障行动", "电商助力乡村振兴行动"}),
+    ("有效推进乡村建设行动。", set()),  # no governing verb before 有效: a leader
+    # segments of a coordination before generic words of the head; a count of the enumeration is no name
+    ("开展清河护岸、绿化造林专项行动。", {"清河护岸、绿化造林专项行动"}),
+    ("建设交通、水利、能源三大保障机制。", set()),
+    ("实施农田改造提升工程、码头扩能升级行动。", {"农田改造提升工程", "码头扩能升级行动"}),  # two names, no segment
 ])
 def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}

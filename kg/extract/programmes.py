@@ -48,6 +48,8 @@ class _Words:
         self.plan_verbs = words["plan_verbs"]
         self.leaders = frozenset(words["leaders"])
         self.leader_lengths = sorted({len(w) for w in self.leaders}, reverse=True)
+        self.inner_leaders = frozenset(words["inner_leaders"])
+        self.governors = frozenset(words["governors"])
         self.empty_core = tuple(sorted(words["empty_core"], key=len, reverse=True))
         self.not_programme = tuple(words["not_programme"])
         self.final_heads = frozenset(words["final_heads"])
@@ -73,6 +75,7 @@ class _Words:
         scopes = "|".join(map(re.escape, words["count_scopes"]))
         self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")
         self.count_before_head = re.compile(f"{numeral}(?:{counts})$")
+        self.count_inside = re.compile(f"{numeral}(?:{opening})")
 
     def core(self, head: str) -> str:
         """What a name says before its programme head, without words that say nothing (工作, 长效 …)."""
@@ -88,11 +91,28 @@ class _Words:
         return head
 
     def leader_starts_at(self, text: str, j: int) -> bool:
-        return any(text[j:j + n] in self.leaders for n in self.leader_lengths)
+        """True when a leader word starts at j, unless it is an inner leader a governing verb takes with the
+        name (实施|有效投资上台阶行动)."""
+        word = next((text[j:j + n] for n in self.leader_lengths if text[j:j + n] in self.leaders), None)
+        return word is not None and not (word in self.inner_leaders and self.governed(text, j, 0))
 
     def leader_ends_at(self, text: str, i: int) -> bool:
         """True when a leader word (verb / function word) ends exactly at position i."""
-        return any(i >= n and text[i - n:i] in self.leaders for n in self.leader_lengths)
+        return self.leader_ending_at(text, i) is not None
+
+    def leader_ending_at(self, text: str, i: int) -> str | None:
+        """The longest leader word ending exactly at position i, if any."""
+        return next((text[i - n:i] for n in self.leader_lengths if i >= n and text[i - n:i] in self.leaders), None)
+
+    def governed(self, text: str, i: int, limit: int) -> bool:
+        """Whether a governing verb (实施, 开展 …) ends within `limit` characters before i, with only Han
+        characters between: then an inner leader at i (有效, 创新, 助力) is part of the name it governs."""
+        for j in range(i, max(0, i - limit) - 1, -1):
+            if any(j >= len(g) and text[j - len(g):j] == g for g in self.governors):
+                return True
+            if j == 0 or not _HAN.match(text[j - 1]) or text[j - 1] in self.leaders:
+                return False
+        return False
 
 
 @functools.lru_cache(maxsize=8)
@@ -125,6 +145,7 @@ class _View:
         return self._origin(start), self._origin(end - 1) + 1
 
 
+_QUOTED = re.compile("“[^”]*”|「[^」]*」|『[^』]*』")
 _QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
 _QUOTE_TABLE = str.maketrans("", "", "".join(_QUOTE_CHARS))
 
@@ -171,8 +192,14 @@ def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool =
     the name (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度)."""
     i = end
     while i > 0 and end - i <= 3 * MAX_NAME:  # a name is never longer: the run before it is no name
-        if text[i - 1] in w.leaders or (end - i >= 2 or not at_head) and w.leader_ends_at(text, i):
+        if text[i - 1] in w.leaders:
             break
+        leader = w.leader_ending_at(text, i) if end - i >= 2 or not at_head else None
+        if leader is not None:
+            if leader not in w.inner_leaders or not w.governed(text, i - len(leader), MAX_NAME - (end - i)):
+                break
+            i -= len(leader)  # 实施有效投资上台阶行动: a modifier the governing verb's object opens with
+            continue
         c = text[i - 1]
         if cover[i] >= 0:  # inside a scheme label: take all of it (宜居宜业和美乡村 is not cut at 和)
             i = cover[i]
@@ -189,12 +216,20 @@ def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool =
 
 
 def _parallel_start(text: str, start: int, head_end: int, cover: list[int], w: _Words) -> int:
-    """Extend a name back over parallel segments of equal length: 领导联县、部门帮村、干部包户机制."""
-    width = head_end - start
+    """Extend a name back over parallel segments of equal length: 领导联县、部门帮村、干部包户机制; generic
+    words before the head may be no segment's own (改进作风、访企入村|专题行动)."""
+    if start <= 0 or text[start - 1] != "、":
+        return start
+    words = rjieba.cut(text[start:head_end]) if start < head_end else []
+    widths = {head_end - start}
+    while len(words) > 1 and words[-1] in w.generic_words:
+        head_end -= len(words.pop())
+        widths.add(head_end - start)
     while start > 0 and text[start - 1] == "、":
         previous = _scan_back(text, start - 1, cover, w)
-        if start - 1 - previous != width:
-            break
+        if start - 1 - previous not in widths or w.suffixes.search(text, previous, start - 1):
+            break  # 高等教育整体跃升行动、…: a name of its own, no segment
+        widths = {start - 1 - previous}
         start = previous
     return start
 
@@ -344,6 +379,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue  # 国家和省山水工程: the cut end of a coordination
         if w.count_before_head.search(head):
             continue  # 南水北调西线6个工程: a count of works, no name
+        if start > 0 and text[start - 1] == "、" and w.count_inside.search(_QUOTED.sub("", head)):
+            continue  # 住房、教育、医疗、防灾减灾六大民生长效机制: the count of an enumeration, no name
         if not quoted and (name.endswith(w.category_tails) or _generic(head, w) or _kind_of_works(name, w)):
             continue  # 铁路重点工程, 三年建设计划, 美国这一计划: a kind of works or a generic phrase, no programme
         yield _Candidate(start, m.end(), name, SUFFIX)
