@@ -433,6 +433,8 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     # a modifier the governing verb's object opens with is the name's (有效, 创新, 助力 are leaders elsewhere)
     ("实施有效灌溉保障行动，开展电商助力乡村振兴行动。", {"有效灌溉保障行动", "电商助力乡村振兴行动"}),
     ("有效推进乡村建设行动。", set()),  # no governing verb before 有效: a leader
+    ("实施优化营商环境行动，完善优化电价机制。", {"优化营商环境行动"}),  # a weak head takes no verb
+    ("实施优化“百企帮扶”行动。", {"百企帮扶行动"}),  # the verb of a quoted name is no part of it
     # segments of a coordination before generic words of the head; a count of the enumeration is no name
     ("开展清河护岸、绿化造林专项行动。", {"清河护岸、绿化造林专项行动"}),
     ("建设交通、水利、能源三大保障机制。", set()),

@@ -55,6 +55,7 @@ class _Words:
         self.final_heads = frozenset(words["final_heads"])
         self.works_tails = tuple(words["works_tails"])
         self.weak_heads = frozenset(words["weak_heads"])
+        self.novelty_words = frozenset(words["novelty_words"])
         self.generic_words = frozenset(words["generic_words"])
         self.generic_tags = frozenset(words["generic_tags"])
         self.category_tails = tuple(words["category_tails"])
@@ -186,17 +187,21 @@ class _Candidate:
     rule: str
 
 
-def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool = True) -> int:
+def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool = True,
+               inner: bool = False) -> int:
     """Start of the name that ends at `end`: back over Han, digits, whole quotes and whole scheme labels,
     to a leader word or punctuation.  A two-character leader right before the suffix (`at_head`) belongs to
-    the name (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度)."""
+    the name (防返贫监测帮扶推进机制); a one-character function word never does (的工作机制, 报账等制度).
+    With `inner`, an inner leader a governing verb comes before is the name's (实施|有效投资上台阶行动),
+    unless a quote follows it (深化拓展|“三争”行动: the verb of the quoted name)."""
     i = end
     while i > 0 and end - i <= 3 * MAX_NAME:  # a name is never longer: the run before it is no name
         if text[i - 1] in w.leaders:
             break
         leader = w.leader_ending_at(text, i) if end - i >= 2 or not at_head else None
         if leader is not None:
-            if leader not in w.inner_leaders or not w.governed(text, i - len(leader), MAX_NAME - (end - i)):
+            if not inner or leader not in w.inner_leaders or text[i] in _QUOTE_CHARS \
+                    or not w.governed(text, i - len(leader), MAX_NAME - (end - i)):
                 break
             i -= len(leader)  # 实施有效投资上台阶行动: a modifier the governing verb's object opens with
             continue
@@ -215,7 +220,7 @@ def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool =
     return i
 
 
-def _parallel_start(text: str, start: int, head_end: int, cover: list[int], w: _Words) -> int:
+def _parallel_start(text: str, start: int, head_end: int, cover: list[int], w: _Words, inner: bool) -> int:
     """Extend a name back over parallel segments of equal length: 领导联县、部门帮村、干部包户机制; generic
     words before the head may be no segment's own (改进作风、访企入村|专题行动)."""
     if start <= 0 or text[start - 1] != "、":
@@ -226,7 +231,7 @@ def _parallel_start(text: str, start: int, head_end: int, cover: list[int], w: _
         head_end -= len(words.pop())
         widths.add(head_end - start)
     while start > 0 and text[start - 1] == "、":
-        previous = _scan_back(text, start - 1, cover, w)
+        previous = _scan_back(text, start - 1, cover, w, inner=inner)
         if start - 1 - previous not in widths or w.suffixes.search(text, previous, start - 1):
             break  # 高等教育整体跃升行动、…: a name of its own, no segment
         widths = {start - 1 - previous}
@@ -337,8 +342,9 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         before = rjieba.cut(text[max(0, m.start() - 6):m.start()])
         if before and before[-1] in w.head_verbs:
             continue  # 采取行动, 开展试点, 作示范: a verb and its object, no name (合作机制 is one)
-        start = _scan_back(text, m.start(), cover, w)
-        start = _parallel_start(text, start, m.start(), cover, w)
+        inner = m.group() not in w.weak_heads  # 优化|工商业电价机制: a verb and its object, no name
+        start = _scan_back(text, m.start(), cover, w, inner=inner)
+        start = _parallel_start(text, start, m.start(), cover, w, inner)
         if m.start() - start > MAX_NAME + MAX_OPENING:
             continue  # too long to be a name even without an opening count or preposition
         bounds = _token_bounds(text, max(start - 2, 0), min(len(text), m.end() + 2))
@@ -363,6 +369,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue  # 投诉工作机制, 专项行动: nothing of its own before the head
         if m.group() in w.weak_heads and len(core) < WEAK_HEAD_CORE and not quoted and not re.search(r"\d", core):
             continue  # 审评审批机制, 城市更新模式: a way of working, not a named one
+        if m.group() in w.weak_heads and not quoted and rjieba.cut(head)[-1] in w.novelty_words:
+            continue  # 科技成果转化新模式, 发展外贸新业态新模式: a new way of doing something, no name
         if m.group() in w.weak_heads and re.search("[+＋]", core) and not re.search(r"\d", core):
             continue  # 中试+投资+孵化运营模式: a business model, no programme (1+3结对帮扶机制 is one)
         if start > 0 and text[start - 1] == "等" and rjieba.cut(text[max(0, start - 3):start])[-1] == "等":
