@@ -376,3 +376,22 @@ def test_programme_mentions_take_their_region_by_scope() -> None:
     ex = extract_text(text, title="巴中市巩固拓展脱贫攻坚成果工作侧记", date="2023-07-17")
     regions = {p.region.name for p in ex.programmes if p.region is not None and "监测" in p.label}
     assert {"巴中市", "平昌县", "通江县", "南江县"} <= regions
+
+
+def test_a_story_told_a_day_later_is_dated_by_its_lead() -> None:
+    """A broadcast story whose lead dates its event to an earlier day (示例国一座大桥18日晚…): its title's
+    figures and its paragraphs that say no time take that day, and 目前 in a paragraph after such a day is
+    that day; a cut-off date (截至11月27日) is no event's day, and a story dated by none reports its broadcast."""
+    bulletin = ("# 联播 (20250219)\n\n### 国际联播快讯\n\n<p><strong>央视网消息</strong>（新闻联播）：</p>"
+                "<p><strong>示例国一座大桥垮塌致9人受伤</strong></p><p>示例国南部一座大桥18日晚垮塌，多辆汽车坠河。</p>"
+                "<p>事发时桥上约有30辆汽车。</p><p><strong>示例国港口吞吐量创新高</strong></p>"
+                "<p>截至2月17日，示例港今年吞吐量达150万标箱。目前，航线增至48条。</p>"
+                "<p><strong>示例国举行大选</strong></p><p>示例国今天举行大选。</p>\n\n"
+                "### 示例邻国山火\n\n17日，示例邻国北部发生山火。目前，山火已烧毁房屋120栋。\n\n"
+                "### 示例市马拉松\n\n示例市举行马拉松，2万人参赛。\n")
+    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    assert figure(ex, "9人").period == "2025-02-18"
+    assert figure(ex, "30辆").period == "2025-02-18"
+    assert figure(ex, "48条").period == "2025-02-19"
+    assert figure(ex, "120栋").period == "2025-02-17"
+    assert figure(ex, "2万人").period == "2025-02-19"

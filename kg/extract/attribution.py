@@ -45,7 +45,9 @@ section heading that names one (一、2022年主要工作: its first period; a h
 never as a paragraph), whichever opened later; else the year the title reviews (紫阳县2023年…工作总结) or
 plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/月/人, 按…比例), the document's year;
 else, for a story of a daily broadcast (its publisher is a broadcaster, 央视网 …; its title names one,
-《新闻联播》; or its site is one's), the day it is aired.  Any other figure that says no time keeps no
+《新闻联播》; or its site is one's), the day it is aired, or the earlier day its lead's first sentence dates
+the event to (17日，…: a story told a day later; its title's figures too).  目前 in a broadcast paragraph
+after such a day is that day.  Any other figure that says no time keeps no
 period: a page's date is not when its figures were counted.  Inside a span of years, a level reached
 (达到, 增至 …) is the span's last year and the figure after 从 in 从X提高到Y the year before it (sums and
 yearly averages stay the span's).  A static attribute (a distance) has no period.
@@ -308,6 +310,28 @@ class _Scoper:
         if inside and inside[0].start - para.start <= 1 and _within(inside[0].region, home):
             return inside[0].region
         return None
+
+    def dateline(self, para: Block, aired: str | None) -> str | None:
+        """The day a broadcast story's lead dates its event to, in its first sentence (17日，美国…; 卫生部门21日
+        发布声明), when that is before the day it is aired: the story's present, not the broadcast's."""
+        if aired is None:
+            return None
+        lo = bisect.bisect_left(self._cue_starts, para.start)
+        hi = bisect.bisect_left(self._cue_starts, self.first_sentence_end(para))
+        return next((c.period for c in self.cues[lo:hi] if self._earlier_day(c, aired)), None)
+
+    @staticmethod
+    def _earlier_day(cue: Cue, aired: str) -> bool:
+        """A day before the broadcast's that an event happened on (not a cut-off date: 截至11月27日)."""
+        return cue.period is not None and len(cue.period) == 10 and not cue.as_of and cue.period < aired
+
+    def day_before(self, para: Block, pos: int, aired: str | None) -> str | None:
+        """The last day of an event before `pos` in its paragraph, when it is before the broadcast's day."""
+        if aired is None:
+            return None
+        lo = bisect.bisect_left(self._cue_starts, para.start)
+        hi = bisect.bisect_left(self._cue_starts, pos)
+        return next((c.period for c in reversed(self.cues[lo:hi]) if self._earlier_day(c, aired)), None)
 
     def first_sentence_end(self, para: Block) -> int:
         m = _FULL_STOP.search(self.text, para.start, para.end)
@@ -594,6 +618,7 @@ class _Story:
     home: Region | None
     scope: Region | None = None
     date: str | None = None  # a bulletin's story reports what stands on the day it is broadcast
+    day: str | None = None  # the earlier day its lead dates the event to (17日，…): its present
 
 
 def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) -> list[_Story]:
@@ -609,7 +634,9 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
         scope = home if home is not None and home.level not in ("country", "foreign") else None
         # an item of a daily broadcast (one story of 新闻联播 as its own page) reports the day, as a
         # bulletin's story does; other pages (reports, features, newspapers) do not say when by their date
-        return [_Story(0, len(doc.text), home, scope, aired)]
+        lead = next(iter(ex.structure.paragraphs.within(0, len(doc.text))), None)
+        day = scoper.dateline(lead, aired) if lead is not None else None
+        return [_Story(0, len(doc.text), home, scope, aired, day)]
     # the running order before the first story (（1）…致15人死亡；) sums up that day's stories
     out = [_Story(0, stories[0].start, ex.main_region, None, aired)]
     homes: dict[tuple[int, int], Region | None] = {}  # of the story sections, computed once each
@@ -644,7 +671,8 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
         nxt = next((b for b in stories if b.start > block.start), None)
         leads.append((block, nxt.start if nxt is not None and nxt.start < block.end else block.end))
         # a bulletin's story may name any place, at home or abroad (国际联播快讯): no scope
-        out.append(_Story(block.start, block.end, home or CHINA, None, aired))
+        day = scoper.dateline(_opening_paragraph(ex.structure, block), aired)
+        out.append(_Story(block.start, block.end, home or CHINA, None, aired, day))
     return out
 
 
@@ -852,8 +880,13 @@ class _Walk:
             period = self._within_span(period, p.pos, para)
         if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
+        if story is not None and cue is not None and self.doc.text[cue.start:cue.end] in scoper.finder.story_now:
+            # 4日，加州宣布…。目前，…已有21人: the present of a paragraph told a day later is its day
+            period = scoper.day_before(para, cue.start, story.date) or period
         if period is None and story is not None:
-            period = story.date  # a news story that says no time reports the day it is broadcast
+            # a news story that says no time reports the day it is broadcast, or the earlier day its lead
+            # dates it to (its title's figures too)
+            period = story.day or story.date
         p.period = period
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):

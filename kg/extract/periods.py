@@ -42,6 +42,7 @@ class CueFinder:
         self.recent = {w: int(n) for w, n in words.pairs("recent").items()}
         self.comparison_before = tuple(words["comparison_before"])
         self.continues = tuple(words["continues"])
+        self.story_now = frozenset(words["story_now"])
         self.change_from = tuple(words["change_from"])
         self.forward_before = re.compile(alternation(words["forward_before"]))
         self.forward_after = re.compile(alternation(words["forward_after"]))
