@@ -395,3 +395,12 @@ def test_a_story_told_a_day_later_is_dated_by_its_lead() -> None:
     assert figure(ex, "48条").period == "2025-02-19"
     assert figure(ex, "120栋").period == "2025-02-17"
     assert figure(ex, "2万人").period == "2025-02-19"
+
+
+def test_a_run_of_consecutive_years_ends_where_the_figure_stands() -> None:
+    """连续6年保持95%以上 in a review of 2023: the six years up to 2023; a figure in the next clause is the
+    year's own."""
+    ex = extract_text("2023年，示例县群众满意度连续6年保持95%以上，新建村道48公里。",
+                      title="示例县政府工作报告", date="2024-01-20")
+    assert figure(ex, "95%").period == "2018/2023"
+    assert figure(ex, "48公里").period == "2023"

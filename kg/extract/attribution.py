@@ -50,7 +50,8 @@ the event to (17日，…: a story told a day later; its title's figures too).  
 after such a day is that day.  Any other figure that says no time keeps no
 period: a page's date is not when its figures were counted.  Inside a span of years, a level reached
 (达到, 增至 …) is the span's last year and the figure after 从 in 从X提高到Y the year before it (sums and
-yearly averages stay the span's).  A static attribute (a distance) has no period.
+yearly averages stay the span's).  连续N年 in a figure's clause makes it the run of N years ending in the
+year it otherwise stands in.  A static attribute (a distance) has no period.
 
 Status: `forecast` after a forecast word in the sentence (预计); `target` after a target word (力争, 到2025年
 …达到) with no word saying the figure is done after it (已, 累计), or right before 目标, inside a section
@@ -67,7 +68,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from kg.extract.component import component
-from kg.extract.periods import Cue, cue_finder, resolve_cues
+from kg.extract.periods import Cue, cue_finder, resolve_cues, small_number
 from kg.extract.regions import label_regions, most_specific, places_in_label
 from kg.knowledge import KnowledgeBase
 from kg.matcher import alternation
@@ -878,6 +879,7 @@ class _Walk:
             period = framed
         if period is not None and "/" in period:
             period = self._within_span(period, p.pos, para)
+        period = self._consecutive(period, p.pos, para)
         if period is None and scoper.doc_year and self.standard.search(self.doc.text, start, p.pos + 12):
             period = str(scoper.doc_year)  # a standard in force (补助标准, 每户1万元): the document's year
         if story is not None and cue is not None and self.doc.text[cue.start:cue.end] in scoper.finder.story_now:
@@ -896,6 +898,16 @@ class _Walk:
         elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
             p.status = "target"
 
+
+    def _consecutive(self, period: str | None, pos: int, para: Block) -> str | None:
+        """连续7年保持98%以上: the run of years that ends in the year the figure otherwise stands in."""
+        clause = self.structure.clause_start(pos, para.start)
+        runs = list(self.scoper.finder.consecutive.finditer(self.doc.text, clause, pos))
+        end = int(period[-4:]) if period and period[-4:].isdigit() else self.scoper.doc_year
+        if not runs or end is None:
+            return period
+        years = small_number(runs[-1].group("n"))
+        return f"{end - years + 1}/{end}" if 1 < years < 50 else period
 
     def _within_span(self, span: str, pos: int, para: Block) -> str:
         """A figure inside a span of years: the level reached at its end, a 同比 change of its last year,

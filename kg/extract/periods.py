@@ -43,6 +43,8 @@ class CueFinder:
         self.comparison_before = tuple(words["comparison_before"])
         self.continues = tuple(words["continues"])
         self.story_now = frozenset(words["story_now"])
+        self.consecutive = re.compile(f"(?:{alternation(words['consecutive'])})"
+                                      r"(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,3})个?年")
         self.change_from = tuple(words["change_from"])
         self.forward_before = re.compile(alternation(words["forward_before"]))
         self.forward_after = re.compile(alternation(words["forward_after"]))
@@ -162,12 +164,12 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             # 前九月, 前10个月: the months of the year so far, counted in that year's total
             if doc_year is None:
                 continue
-            period = f"{_year_ending(doc_year, doc_date, _small_number(g['firstm'])):04d}"
+            period = f"{_year_ending(doc_year, doc_date, small_number(g['firstm'])):04d}"
         elif g["ago"]:
             # 五年前, 一年前: that many years before the document's
             if doc_year is None:
                 continue
-            period = f"{doc_year - _small_number(g['ago']):04d}"
+            period = f"{doc_year - small_number(g['ago']):04d}"
         elif g["mto"] or g["ypart"]:
             # 1至7月, 一季度, 上半年: part of a year, counted in that year's total
             if doc_year is None:
@@ -206,7 +208,7 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _small_number(text: str) -> int:
+def small_number(text: str) -> int:
     """A small number written in digits or Chinese numerals (9, 九, 十一, 两)."""
     return int(text) if text.isdigit() else int(parse_chinese_numeral(text) or 0)
 
