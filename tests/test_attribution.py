@@ -388,13 +388,14 @@ def test_a_story_told_a_day_later_is_dated_by_its_lead() -> None:
                 "<p>截至2月17日，示例港今年吞吐量达150万标箱。目前，航线增至48条。</p>"
                 "<p><strong>示例国举行大选</strong></p><p>示例国今天举行大选。</p>\n\n"
                 "### 示例邻国山火\n\n17日，示例邻国北部发生山火。目前，山火已烧毁房屋120栋。\n\n"
-                "### 示例市马拉松\n\n示例市举行马拉松，2万人参赛。\n")
+                "### 示例市马拉松\n\n示例市举行马拉松，2万人参赛。目前，示例市累计举办赛事36场。\n")
     ex = extract_text(bulletin, file="bulletin.md", title=None)
     assert figure(ex, "9人").period == "2025-02-18"
     assert figure(ex, "30辆").period == "2025-02-18"
     assert figure(ex, "48条").period == "2025-02-19"
     assert figure(ex, "120栋").period == "2025-02-17"
     assert figure(ex, "2万人").period == "2025-02-19"
+    assert figure(ex, "36场").period == "2025"  # a sum over the year so far, not the day's
 
 
 def test_a_run_of_consecutive_years_ends_where_the_figure_stands() -> None:

@@ -477,7 +477,7 @@ class _Scoper:
                 if self._opens_with_year(cue, para):
                     return cue
                 continue
-            since = self.text[cue.end - 2:cue.end] == "以来" or self.text[cue.end - 1:cue.end] == "来"
+            since = self.text[cue.end - 2:cue.end] in ("以来", "至今") or self.text[cue.end - 1:cue.end] == "来"
             if cue.start < para.start + 20 or (since and cue.start < second):
                 return cue
         return None
@@ -720,6 +720,7 @@ class _Point:
     period: str | None = None
     status: str = "actual"
     regions: tuple[Region, ...] = ()  # a programme run by every place of an enumeration
+    cumulative: bool = False  # a figure that sums up to its time (累计)
 
 
 class _Walk:
@@ -889,6 +890,9 @@ class _Walk:
             # a news story that says no time reports the day it is broadcast, or the earlier day its lead
             # dates it to (its title's figures too)
             period = story.day or story.date
+        if p.cumulative and period is not None and story is not None and period == story.date \
+                and (cue is None or not cue.as_of):
+            period = period[:4]  # 目前，累计开行专车511辆: a sum over the year so far, not the day's
         p.period = period
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):
@@ -949,7 +953,8 @@ def attribute(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: a region and a period for every figure, programme mention, measure and cited
     document, and a status for every figure (see the module docstring)."""
     scoper = _Scoper(doc, ex, kb)
-    points = [_Point(o.quantity.start, "figure", i) for i, o in enumerate(ex.observations)]
+    points = [_Point(o.quantity.start, "figure", i, cumulative=o.kind == "cumulative")
+              for i, o in enumerate(ex.observations)]
     points += [_Point(m.start, "programme", i) for i, m in enumerate(ex.programmes)]
     points += [_Point(m.start, "measure", i) for i, m in enumerate(ex.measures)]
     points += [_Point(p.start, "policy", i) for i, p in enumerate(ex.policy_documents)]
