@@ -405,3 +405,15 @@ def test_a_run_of_consecutive_years_ends_where_the_figure_stands() -> None:
                       title="示例县政府工作报告", date="2024-01-20")
     assert figure(ex, "95%").period == "2018/2023"
     assert figure(ex, "48公里").period == "2023"
+
+
+def test_an_item_whose_lead_ranges_wide_is_about_the_place_it_opens_with() -> None:
+    """A news-flash item whose title names no place it knows and whose lead names several is about the
+    place the lead's first sentence opens with (法国南部…，蔓延至西班牙边境), title figures included."""
+    bulletin = ("# 联播 (20250721)\n\n### 国际联播快讯\n\n<p><strong>央视网消息</strong>（新闻联播）：</p>"
+                "<p><strong>法南部山火致3人受伤</strong></p><p>法国南部20日发生山火，火势蔓延至西班牙边境。</p>"
+                "<p><strong>示例国举行大选</strong></p><p>示例国今天举行大选。</p>"
+                "<p><strong>示例港吞吐量创新高</strong></p><p>示例港今天吞吐量创新高。</p>\n\n"
+                "### 示例二\n\n示例。\n\n### 示例三\n\n示例。\n")
+    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    assert figure(ex, "3人").region.name == "法国"

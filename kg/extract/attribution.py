@@ -649,9 +649,15 @@ def _stories(doc: Document, ex: Extraction, scoper: _Scoper, kb: KnowledgeBase) 
             if home is None:
                 lead = _opening_paragraph(ex.structure, block)
                 mentions = [m for m in scoper.mentions_in(lead.start, lead.end) if not scoper.is_partner(m)]
-                home = _dominant(mentions)
+                home = _dominant(mentions) or lead_subject(lead)
             homes[key] = home
         return homes[key]
+
+    def lead_subject(lead: Block) -> Region | None:
+        """The place a lead's first sentence opens with (美国亚拉巴马州伯明翰市21日晚发生枪击…), when no place
+        dominates the lead."""
+        subject = scoper.clause_subject(lead.start, scoper.first_sentence_end(lead))
+        return subject.region if subject is not None and not scoper.is_partner(subject) else None
 
     def lead_home(lead: Block, first_item: int) -> Region | None:
         """The place a story that holds items names in its title and lead (before its first item)."""
