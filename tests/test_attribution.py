@@ -417,3 +417,14 @@ def test_an_item_whose_lead_ranges_wide_is_about_the_place_it_opens_with() -> No
                 "### 示例二\n\n示例。\n\n### 示例三\n\n示例。\n")
     ex = extract_text(bulletin, file="bulletin.md", title=None)
     assert figure(ex, "3人").region.name == "法国"
+
+
+def test_wo_guo_opening_a_clause_goes_on_to_the_sentences_later_clauses() -> None:
+    """In a story about a province, 去年我国…，到2020年预计… are both the country's figures; 全国 opening a
+    clause (it opens modifiers too: 全国重点实验室) carries on to nothing."""
+    ex = extract_text("吉林省冰雪运动火热。据统计，去年我国冰雪产业规模达3976亿元，到2020年预计将达到6000亿元。"
+                      "吉林省新建雪场8个，全国重点实验室增至12个，冰雪企业达300家。", title="吉林省冰雪产业",
+                      date="2018-02-09")
+    assert figure(ex, "3976亿元").region.name == "中国"
+    assert figure(ex, "6000亿元").region.name == "中国"
+    assert figure(ex, "300家").region.name == "吉林省"

@@ -743,6 +743,7 @@ class _Walk:
         self.whole = {w: level for w, level in words.pairs("whole_region").items()}
         self.spanning = tuple(words["spanning_region"])
         self.national_body = tuple(words["national_body"])
+        self.carried_whole = tuple(words["carried_whole"])
         self._whole_first = frozenset(w[0] for w in self.whole)
         self.target = _any_of(words["target"])
         self.forecast = _any_of(words["forecast"])
@@ -793,6 +794,8 @@ class _Walk:
                         sentence_subject = (sentence_start, subject.region)
                     elif whole is not None:
                         region = whole
+                        if self.text_at(clause_start).startswith(self.carried_whole):
+                            sentence_subject = (sentence_start, whole)  # 去年我国…3976亿元，到2020年…: goes on
                     elif opening is not None:  # 在河北省石家庄市，农资储备达到18万吨: the sentence's opening place
                         region = opening.region
                     elif sentence_subject is not None and sentence_subject[0] == sentence_start:
@@ -809,6 +812,11 @@ class _Walk:
                     if p.kind == "programme":
                         p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
                     self._time(p, para, frame, sentence_start, story)
+
+    def text_at(self, clause_start: int) -> str:
+        """The clause's text from where its subject may stand (after 去年, 其中 …)."""
+        at = self.scoper.subject_start(clause_start, leads=False)
+        return self.doc.text[at:at + 4]
 
     def _frame_end(self, para: Block, story: _Story) -> int:
         """Where a frame opened in `para` ends: with the innermost numbered or marked section holding it
