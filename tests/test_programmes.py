@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.namespace import SKOS as SKOS_NS
 
 from kg.extract import programmes as extractor
 from kg.extract.programme_links import link_discovered, narrower_discovered, regional_variants, split_region
@@ -112,6 +114,20 @@ def test_over_broad_labels_are_gone_and_abbreviations_known(scheme: ProgrammeSch
     assert scheme.canonical("农村公路")[0] != PROG + "sihao-nongcunlu"
     assert concept_of(scheme, "城乡低保") != concept_of(scheme, "农村低保") != concept_of(scheme, "低保")
     assert concept_of(scheme, "百千万工程") == concept_of(scheme, "百县千镇万村高质量发展工程")
+    # 对口帮扶 is any pairing (京津, hospitals), 对口支援 the central one of Tibet and Xinjiang; the 2020 pairing
+    # with Hubei is neither; 特色产业集群 is mostly the industry ministry's, not the agriculture ministry's
+    assert len({concept_of(scheme, "对口帮扶"), concept_of(scheme, "对口支援"), concept_of(scheme, "对口支援湖北")}) == 3
+    assert [m.concept for m in find_programmes("新增国家级中小企业特色产业集群3个，培育特色产业集群。", scheme)] \
+        == [PROG + "zhongxiao-jiqun"]
+    assert concept_of(scheme, "美丽乡村先行区") != concept_of(scheme, "美丽乡村")
+
+
+def test_broader_and_narrower_are_each_others_inverse() -> None:
+    """The scheme states every skos:broader link with its skos:narrower inverse, so either can be queried."""
+    graph = rdflib.Graph().parse(Path(__file__).resolve().parent.parent / "ontology" / "programs.ttl")
+    broader = set(graph.subject_objects(SKOS_NS.broader))
+    narrower = {(b, a) for a, b in graph.subject_objects(SKOS_NS.narrower)}
+    assert broader == narrower
 
 
 def test_regional_variants_are_narrower() -> None:
@@ -439,6 +455,7 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("开展清河护岸、绿化造林专项行动。", {"清河护岸、绿化造林专项行动"}),
     ("建设交通、水利、能源三大保障机制。", set()),
     ("实施农田改造提升工程、码头扩能升级行动。", {"农田改造提升工程", "码头扩能升级行动"}),  # two names, no segment
+    ("完善水旱灾害防御工程体系，构建“三横两纵”工程体系。", {"三横两纵工程"}),  # a system of works, unless quoted
 ])
 def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}

@@ -55,6 +55,7 @@ class _Words:
         self.final_heads = frozenset(words["final_heads"])
         self.works_tails = tuple(words["works_tails"])
         self.weak_heads = frozenset(words["weak_heads"])
+        self.system_after = tuple(words["system_after"])
         self.novelty_words = frozenset(words["novelty_words"])
         self.generic_words = frozenset(words["generic_words"])
         self.generic_tags = frozenset(words["generic_tags"])
@@ -365,6 +366,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         name = text[start:m.end()]
         quoted = any(c in _QUOTE_CHARS for c in head)
         core = w.core(head)
+        if not quoted and text.startswith(w.system_after, m.end()):
+            continue  # 水旱灾害防御工程体系: a system of works, no programme
         if _name_length(core) < MIN_HEAD and not quoted:
             continue  # 投诉工作机制, 专项行动: nothing of its own before the head
         if m.group() in w.weak_heads and len(core) < WEAK_HEAD_CORE and not quoted and not re.search(r"\d", core):
