@@ -438,7 +438,8 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("全力打好“三北”工程三大标志性战役。", {"三北工程"}),  # a governing verb is no part of the name
     ("广西启动交通网、能源网等三年建设计划。", set()),  # generic words only
     ("从开展“净网”“剑网”“护苗”等专项治理行动。", set()),
-    ("实现全国首批国际公路保税模式货物出口。", {"国际公路保税模式"}),  # scope + ordinal
+    ("实现全国首批“公路保税”模式货物出口。", {"公路保税模式"}),  # scope + ordinal
+    ("探索新型产业用地供应模式。", set()),  # 模式 written plainly: a way of working, no programme
     ("深入实施企业科技创新能力提升三年行动。", {"企业科技创新能力提升三年行动"}),  # 创新 inside 创新能力
     ("支持优势地区开展试点，国际社会亟须采取统一行动。", set()),  # verb + head
     ("推广“中试+投资+孵化”运营模式，实施“人工智能+”行动。", {"人工智能+行动"}),  # business model vs programme

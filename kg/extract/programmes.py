@@ -56,6 +56,7 @@ class _Words:
         self.works_tails = tuple(words["works_tails"])
         self.weak_heads = frozenset(words["weak_heads"])
         self.system_after = tuple(words["system_after"])
+        self.quoted_heads = frozenset(words["quoted_heads"])
         self.novelty_words = frozenset(words["novelty_words"])
         self.generic_words = frozenset(words["generic_words"])
         self.generic_tags = frozenset(words["generic_tags"])
@@ -366,6 +367,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         name = text[start:m.end()]
         quoted = any(c in _QUOTE_CHARS for c in head)
         core = w.core(head)
+        if m.group() in w.quoted_heads and not quoted and not re.search(r"\d", core):
+            continue  # 农村养老服务模式: a way of working; a programme's 模式 is named in quotes or numbers
         if not quoted and text.startswith(w.system_after, m.end()):
             continue  # 水旱灾害防御工程体系: a system of works, no programme
         if _name_length(core) < MIN_HEAD and not quoted:
