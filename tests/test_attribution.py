@@ -428,3 +428,18 @@ def test_wo_guo_opening_a_clause_goes_on_to_the_sentences_later_clauses() -> Non
     assert figure(ex, "3976亿元").region.name == "中国"
     assert figure(ex, "6000亿元").region.name == "中国"
     assert figure(ex, "300家").region.name == "吉林省"
+
+
+def test_a_headline_figure_the_body_states_again_is_that_fact() -> None:
+    """A title's figure that its story's body states again takes the body's period (从2022年至今…已累计安排
+    377亿元), unless the title says its own time."""
+    bulletin = ("# 联播 (20251130)\n\n### 国内联播快讯\n\n<p><strong>央视网消息</strong>（新闻联播）：</p>"
+                "<p><strong>两部委已下达52亿元支持示范枢纽建设</strong></p>"
+                "<p>从2022年至今，两部委已累计安排52亿元支持枢纽城市建设。</p>"
+                "<p><strong>示例海关2024年查获货物309万件</strong></p><p>今天，示例海关通报查获货物309万件。</p>"
+                "<p><strong>示例港吞吐量创新高</strong></p><p>示例港今天吞吐量创新高。</p>\n\n"
+                "### 示例二\n\n示例。\n\n### 示例三\n\n示例。\n")
+    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    title, body = sorted((o for o in ex.observations if o.quantity.stated == "52亿元"), key=lambda o: o.evidence.start)
+    assert title.period == body.period == "2022/2025"
+    assert sorted(o.period for o in ex.observations if o.quantity.stated == "309万件") == ["2024", "2025-11-30"]

@@ -959,6 +959,30 @@ def _measure_region(scoper: _Scoper, measure: Measure, scope: Region | None) -> 
     return best or scope
 
 
+def _headlines_restate(ex: Extraction, stories: Sequence[_Story], figures: Sequence[_Point]) -> None:
+    """A figure in a story's title that its body states again (两部委已下达377亿元… / …已累计安排377亿元) is
+    that fact: unless the title says its own time, it takes the body's region and period, which the body's
+    sentence decides with more words."""
+    assert ex.structure is not None
+    dated = {story.start: (story.date, story.day) for story in stories}
+    for block in ex.structure.stories:
+        if block.kind != "story" or not block.title or block.start not in dated:
+            continue
+        lead = _opening_paragraph(ex.structure, block)
+        inside = [p for p in figures if block.start <= p.pos < block.end]
+        body = [p for p in inside if p.pos >= lead.start]
+        for p in inside:
+            if p.pos >= lead.start:
+                break
+            if p.period not in dated[block.start]:
+                continue  # the title says its own time (全国海关2018年扣留…309万件)
+            said = ex.observations[p.index].quantity
+            same = next((b for b in body if (q := ex.observations[b.index].quantity).value == said.value
+                         and q.unit == said.unit), None)
+            if same is not None:
+                p.region, p.period, p.status = same.region, same.period, same.status
+
+
 @component(requires=("doc_year", "structure", "regions", "main_region", "observations", "measures", "programmes",
                      "policy_documents"),
            assigns=("observations.region", "observations.period", "observations.status", "measures.region",
@@ -972,7 +996,9 @@ def attribute(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     points += [_Point(m.start, "programme", i) for i, m in enumerate(ex.programmes)]
     points += [_Point(m.start, "measure", i) for i, m in enumerate(ex.measures)]
     points += [_Point(p.start, "policy", i) for i, p in enumerate(ex.policy_documents)]
-    _Walk(doc, ex, scoper, kb).run(points)
+    walk = _Walk(doc, ex, scoper, kb)
+    walk.run(points)
+    _headlines_restate(ex, walk.stories, [p for p in points if p.kind == "figure"])
     by = {(p.kind, p.index): p for p in points}
     home = ex.main_region or CHINA  # a document that names no place speaks for the country
 
