@@ -64,7 +64,7 @@ class CueFinder:
             rf"(?P<asof>{alternation(words['as_of'])})?[ \t]*"
             r"(?:"
             rf"{y}\s*年\s*(?:{m}\s*月(?:(?P<d>3[01]|[12]\d|0?[1-9])日(?![内起])|份)?(?:{month_part})?(?P<msince>以来|至今)?"
-            rf"|(?P<yend>底|末)|(?P<ysince>以来|来|至今)"
+            rf"|(?P<yend>年?[底末])|(?P<ysince>以来|来|至今)"
             rf"|(?:{alternation(words['year_part'])}))?"
             rf"|[“\"]?(?P<plan>{alternation(tuple(self.plan_periods))})[”\"]?(?P<planpart>{alternation(words['plan_part'])})?"
             rf"|(?P<past>{alternation(words['past_year'])})"
