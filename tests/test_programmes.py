@@ -457,6 +457,10 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("建设交通、水利、能源三大保障机制。", set()),
     ("实施农田改造提升工程、码头扩能升级行动。", {"农田改造提升工程", "码头扩能升级行动"}),  # two names, no segment
     ("完善水旱灾害防御工程体系，构建“三横两纵”工程体系。", {"三横两纵工程"}),  # a system of works, unless quoted
+    # a count inside opens the name; a scope pointing at the text's own region is the mention's region's
+    ("新建120个村级健身提升工程，实施全省闲置厂房盘活行动。", {"村级健身提升工程", "闲置厂房盘活行动"}),
+    ("推进全市域要素市场化配置综合改革试点。", {"全市域要素市场化配置综合改革试点"}),  # a region's run stays
+    ("实施“1+9”产业提质行动，支持小微企业融资协调机制。", {"1+9产业提质行动", "小微企业融资协调机制"}),
 ])
 def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}

@@ -75,6 +75,8 @@ class _Words:
         measures = alternation(words["measures"])
         # a count (14个, 一批, 第二批, 新一批, 首批) or an Arabic figure with its unit (750千伏, 23日) opening a name
         self.count_scopes = tuple(words["count_scopes"])
+        self.deictic_scopes = tuple(sorted(words["deictic_scopes"], key=len, reverse=True))
+        self.inner_count = re.compile(f"[0-9０-９]+(?:{counts})")
         scopes = "|".join(map(re.escape, words["count_scopes"]))
         self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")
         self.count_before_head = re.compile(f"{numeral}(?:{counts})$")
@@ -250,6 +252,11 @@ def _cover(length: int, spans: Iterable[tuple[int, int]]) -> list[int]:
     return cover
 
 
+def _inside_quote(text: str, start: int, pos: int) -> bool:
+    """Whether text[pos] lies inside a quote opened after `start` (“1+9”行动: a number of the name)."""
+    return sum(text[start:pos].count(c) for c in "“「『") > sum(text[start:pos].count(c) for c in "”」』")
+
+
 def _name_length(name: str) -> int:
     return sum(c not in _QUOTE_CHARS for c in name)
 
@@ -360,6 +367,9 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         if year:
             start += year.end()
         start = _strip_counts(text, start, m.start(), w)
+        inner = [c for c in w.inner_count.finditer(text, start, m.start()) if not _inside_quote(text, start, c.start())]
+        if inner:
+            start = inner[-1].end()  # 建设300个|乡村全民健身提升工程: a count opens the name
         start = _strip_prepositions(text, start, m.start(), cover, w)
         if start < 0:
             continue  # 内蒙古对计划: a preposition right before the head
@@ -457,6 +467,12 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[Progr
     for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans], w):
         if inside_scheme_match(cand.start, cand.end) or scheme.is_stop(cand.name):
             continue
+        scope = next((d for d in w.deictic_scopes if cand.name.startswith(d) and cand.name[len(d)] != "域"), None)
+        if scope is not None and _name_length(cand.name) - len(scope) > MIN_HEAD + 2 \
+                and scheme.canonical(cand.name[len(scope):])[0] is None:
+            # 全省|闲置低效项目盘活行动: the mention's region says where it runs (全省乡村建设行动 stays the
+            # province's run of the scheme's programme)
+            cand = _Candidate(cand.start + len(scope), cand.end, cand.name[len(scope):], cand.rule)
         concept, label = scheme.canonical(cand.name)
         if concept is not None:
             if not any(a < cand.end and cand.start < b for a, b in by_concept.get(concept, ())):
