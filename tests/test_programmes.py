@@ -461,6 +461,10 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("新建120个村级健身提升工程，实施全省闲置厂房盘活行动。", {"村级健身提升工程", "闲置厂房盘活行动"}),
     ("推进全市域要素市场化配置综合改革试点。", {"全市域要素市场化配置综合改革试点"}),  # a region's run stays
     ("实施“1+9”产业提质行动，支持小微企业融资协调机制。", {"1+9产业提质行动", "小微企业融资协调机制"}),
+    # the cut end of a coordination (外贸规模和|主体倍增工程) is no name, a quoted one is; 参与 is no 与
+    ("实施外贸规模和主体倍增工程，开展自动驾驶和“车路协同”试点，深度参与长江文明探源工程。",
+     {"车路协同试点", "长江文明探源工程"}),
+    ("实施中试平台建在产业链上专项行动，健全各级政府定期听取汇报工作机制。", {"政府定期听取汇报工作机制"}),
 ])
 def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}

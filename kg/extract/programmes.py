@@ -319,7 +319,10 @@ def _strip_prepositions(text: str, start: int, head: int, cover: list[int], w: _
     """A name starts after a preposition (对脱贫攻坚战三年行动, 用实际行动: rjieba's tags), outside scheme
     labels (和美乡村); -1 when the head follows a preposition or a localiser (内蒙古对计划, 思想上政治上行动)."""
     tags = rjieba.tag(text[start:head])
-    if tags and tags[-1][1] in w.before_head_tags and cover[head] < 0:
+    last = len(tags)
+    while last > 1 and tags[last - 1][0] in w.generic_words:
+        last -= 1  # 建在产业链上|专项行动: generic words between a localiser and the head change nothing
+    if tags and tags[last - 1][1] in w.before_head_tags and cover[head] < 0:
         return -1
     for word, tag in tags:
         if tag not in w.leader_tags or cover[start + 1] >= 0:
@@ -399,8 +402,9 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         if (start == scanned and w.leader_starts_at(text, start)) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
             continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb (but 向家坝…) or
             # inside a figure
-        if start > 0 and text[start - 1] in w.conjunctions and first in w.level_words:
-            continue  # 国家和省山水工程: the cut end of a coordination
+        if start > 0 and w.leader_ending_at(text, start) in w.conjunctions and text[start] not in _QUOTE_CHARS and (
+                first in w.level_words or 2 <= start - 1 - _scan_back(text, start - 1, cover, w, at_head=False) <= 4):
+            continue  # 国家和省山水工程, 外贸规模和主体倍增工程: the cut end of a coordination
         if w.count_before_head.search(head):
             continue  # 南水北调西线6个工程: a count of works, no name
         if start > 0 and text[start - 1] == "、" and w.count_inside.search(_QUOTED.sub("", head)):
