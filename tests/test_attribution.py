@@ -443,3 +443,13 @@ def test_a_headline_figure_the_body_states_again_is_that_fact() -> None:
     title, body = sorted((o for o in ex.observations if o.quantity.stated == "52亿元"), key=lambda o: o.evidence.start)
     assert title.period == body.period == "2022/2025"
     assert sorted(o.period for o in ex.observations if o.quantity.stated == "309万件") == ["2024", "2025-11-30"]
+
+
+def test_a_broadcast_figure_in_a_future_clause_is_the_years() -> None:
+    """A broadcast's undated figure after 将 (a subject before it) is what is to come this year, not the day's;
+    a clause opening with 将 is 把 (将…珍品汇聚一堂)."""
+    bulletin = ("# 联播 (20200912)\n\n### 示例一\n\n示例。\n\n### 示例二\n\n示例。\n\n### 交通安全\n\n"
+                "公安部表示，全国将再选取30条国道作为示范路。展览开幕，将分藏各地的120件珍品汇聚一堂。\n")
+    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    assert figure(ex, "30条").period == "2020"
+    assert figure(ex, "120件").period == "2020-09-12"

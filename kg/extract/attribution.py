@@ -747,6 +747,7 @@ class _Walk:
         self._whole_first = frozenset(w[0] for w in self.whole)
         self.target = _any_of(words["target"])
         self.forecast = _any_of(words["forecast"])
+        self.future = _any_of(words["future"])
         self.standard = _any_of(words["standard"])
         self.done = _any_of(words["done"])
         self.reached = change_to_pattern(kb, words["level_reached"], at_end=True)
@@ -826,6 +827,12 @@ class _Walk:
             if section.kind != "short" and section.start <= para.start < section.end:
                 end = min(end, section.end)
         return end
+
+    def _future_clause(self, pos: int, sentence_start: int) -> bool:
+        """A future word after the clause's subject (全国将再选取…; a clause opening with 将 is 把: 将…珍品汇聚)."""
+        clause = self.structure.clause_start(pos, sentence_start)
+        found = self.future.search(self.doc.text, clause, pos)
+        return found is not None and found.start() > clause
 
     def _target_before(self, start: int, pos: int) -> bool:
         """A target word before the figure in its sentence, with no word saying it is done after it
@@ -907,6 +914,9 @@ class _Walk:
         if p.cumulative and period is not None and story is not None and period == story.date \
                 and (cue is None or not cue.as_of):
             period = period[:4]  # 目前，累计开行专车511辆: a sum over the year so far, not the day's
+        if cue is None and story is not None and period is not None and period == story.date \
+                and self._future_clause(p.pos, start):
+            period = period[:4]  # 全国将再选取30条国道: what is to come this year, not the day's
         p.period = period
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):
