@@ -99,8 +99,10 @@ class Gazetteer:
             if any(f.kind == "short" and f.region.level == "province" for f in found):
                 forms[surface] = [f for f in found if f.kind != "short" or f.region.level == "province"]
         self._countries: dict[str, Region] = {}
-        for code, name, names, cities, *_ in countries:  # kg/data/countries.tsv: a city stands for its country
-            region = self._countries[code] = Region(name=name, level="foreign", iso=code)
+        for code, name, names, cities, *rest in countries:  # kg/data/countries.tsv: a city stands for its country
+            # shown under its everyday name (苏丹), which is no name form: it is also a word
+            region = self._countries[code] = Region(name=(rest[0] if rest and rest[0] else name), level="foreign",
+                                                    iso=code)
             for surface in dict.fromkeys([name, *names.split(","), *cities.split(",")]):
                 if not surface or surface in forms:  # a Chinese division's name stays the division's
                     continue
@@ -128,7 +130,7 @@ class Gazetteer:
         from the lexicon (region_context.tsv, variants.tsv)."""
         rows = [r for r in _read_tsv(directory / "gazetteer.tsv") if r[0] != "code"]
         zones = _read_tsv(directory / "zones.tsv") if (directory / "zones.tsv").is_file() else []
-        countries = [(r + [""] * 4)[:4] for r in _read_tsv(directory / "countries.tsv")
+        countries = [(r + [""] * 5)[:5] for r in _read_tsv(directory / "countries.tsv")
                      if r[0] != "code"] if (directory / "countries.tsv").is_file() else []
         words = _read_tsv(directory / "region_words.txt")
         abbr = [(c, code) for c, code in _read_tsv(directory / "region_abbr.tsv") if c != "char"]

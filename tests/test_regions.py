@@ -284,6 +284,9 @@ def test_countries_abroad(gaz: Gazetteer) -> None:
     assert gaz.country("FR") is not None and gaz.country("CN") is None  # China's parts are divisions
     # a territory under its everyday name, and its places the sources lack (scripts/make_countries.py)
     assert [(m.surface, m.region.name) for m in places("以军轰炸加沙城一所学校。", gaz)] == [("加沙城", "巴勒斯坦")]
+    # a country whose everyday name is also a word (苏丹: a sultan) is found by its long name, shown by the short
+    assert [(m.surface, m.region.name) for m in places("苏丹共和国首都喀土穆；阿曼苏丹会见来宾。", gaz)] \
+        == [("苏丹共和国", "苏丹"), ("喀土穆", "苏丹"), ("阿曼", "阿曼")]
 
 
 @pytest.mark.parametrize("text", ["话剧《右玉》演出百场。", "长白山景区游客增多。", "阿里千问等大模型。",
