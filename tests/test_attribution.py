@@ -453,3 +453,11 @@ def test_a_broadcast_figure_in_a_future_clause_is_the_years() -> None:
     ex = extract_text(bulletin, file="bulletin.md", title=None)
     assert figure(ex, "30条").period == "2020"
     assert figure(ex, "120件").period == "2020-09-12"
+
+
+def test_a_place_before_ji_is_an_attribute() -> None:
+    """巴拿马籍油船: the ship's flag, not where the story happens; 武汉户籍人口 is still 武汉's."""
+    ex = extract_text("交通运输部今天通报，1月6日，巴拿马籍油船在长江口外起火，32名船员失踪。武汉户籍人口增至900万人。",
+                      title="交通运输部通报", date="2018-01-19")
+    assert figure(ex, "32名").region.name == "中国"
+    assert figure(ex, "900万人").region.name == "武汉市"

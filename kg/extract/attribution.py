@@ -110,11 +110,14 @@ def _any_of(words: Sequence[str]) -> re.Pattern[str]:
 
 
 def _partner_or_venue(text: str, mention: RegionMention, partner_before: tuple[str, ...],
-                      venue_verbs: tuple[str, ...]) -> bool:
-    """与天津市宝坻区 / 赴常州: a partner or destination; 在北京举行: a venue.  Neither is what a passage is about."""
+                      venue_verbs: tuple[str, ...], attribute_after: tuple[str, ...] = ()) -> bool:
+    """与天津市宝坻区 / 赴常州: a partner or destination; 在北京举行: a venue; 巴拿马籍油船: an attribute.  None
+    is what a passage is about."""
     if text[max(0, mention.start - PARTNER_REACH):mention.start].endswith(partner_before):
         return True
     after = text[mention.end:mention.end + VENUE_REACH]
+    if attribute_after and after.startswith(attribute_after):
+        return True
     return any(after.startswith(v) or after[1:].startswith(v) for v in venue_verbs)
 
 
@@ -248,6 +251,7 @@ class _Scoper:
         self.subject_lead = tuple(sorted(words["subject_lead"], key=len, reverse=True))
         self.partner_before = tuple(words["partner_before"])
         self.venue_verbs = tuple(words["venue_after"])
+        self.attribute_after = tuple(words["attribute_after"])
         self.list_join = frozenset(words["list_join"]) | {","}
         # 甲、乙分别增长5%、7%: the places of a list get one figure each (the labels' word list)
         self.respectively = tuple(kb.lexicon["indicator_words"]["respectively"])
@@ -299,7 +303,7 @@ class _Scoper:
     def is_partner(self, mention: RegionMention) -> bool:
         """与天津市宝坻区 / 赴常州 / 向东部: a partner or destination, not the place the paragraph is about;
         在北京举行: the venue of a meeting is not its subject either."""
-        return _partner_or_venue(self.text, mention, self.partner_before, self.venue_verbs)
+        return _partner_or_venue(self.text, mention, self.partner_before, self.venue_verbs, self.attribute_after)
 
     # -- regions -------------------------------------------------------------------------------------
     def heading_region(self, para: Block, home: Region | None) -> Region | None:
