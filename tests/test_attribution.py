@@ -461,3 +461,10 @@ def test_a_place_before_ji_is_an_attribute() -> None:
                       title="交通运输部通报", date="2018-01-19")
     assert figure(ex, "32名").region.name == "中国"
     assert figure(ex, "900万人").region.name == "武汉市"
+
+
+def test_places_enumerated_after_their_figures_with_fenbie() -> None:
+    """分别有92万、175万和135万人次离开北京、上海、广州: the n-th figure is the n-th place's."""
+    ex = extract_text("春运客流高峰持续。今天分别有超过92万、175万和135万人次离开北京、上海、广州。",
+                      title="春运客流", date="2018-02-14")
+    assert figure(ex, "135万人次").region.name == "广州市"

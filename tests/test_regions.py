@@ -317,3 +317,10 @@ def test_places_written_one_after_another(gaz: Gazetteer, text: str, expected: l
     """Places written in a row run from larger to smaller: a place inside the one before it is read even
     when its name is an ordinary word, and one the place before does not hold is doubted."""
     assert [m.region.name for m in places(text, gaz)] == expected
+
+
+def test_a_word_before_a_province_or_country_is_an_edge(gaz: Gazetteer) -> None:
+    """离开北京, 访问韩国: a word ending right before a province's or a country's short name is its left edge;
+    not before a county's (走出河西走廊 is no 河西区)."""
+    assert [m.region.name for m in places("旅客离开北京、上海，代表团访问韩国。", gaz)] == ["北京市", "上海市", "韩国"]
+    assert places("商队走出河西走廊。", gaz) == []

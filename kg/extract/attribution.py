@@ -452,13 +452,31 @@ class _Scoper:
             return None
         mentions = self.mentions_in(sentence_start, at)
         if len(mentions) < 2 or mentions[-1].start not in self.members:
-            return None
+            return self._respective_after(at, pos)
         gap = text[mentions[-1].end:at]
         if len(gap) > RESPECTIVE_GAP or any(c.isdigit() for c in gap):
             return None
         listed = self._enumeration_ending(mentions)
         n = len(_NUMBER_RUN.findall(text, at, pos))  # numbers before it, figures or not (1409万、1305万人次)
         return listed[n] if len(listed) >= 2 and n < len(listed) else None
+
+    def _respective_after(self, at: int, pos: int) -> Region | None:
+        """分别有92万、175万和135万人次离开北京、上海、广州: the places enumerated after the figures, in their
+        order, when there are as many as the figures."""
+        stop = _FULL_STOP.search(self.text, pos)
+        after = self.mentions_in(pos, stop.start() if stop else len(self.text))
+        if len(after) < 2:
+            return None
+        listed = [after[0]]
+        for a, b in zip(after, after[1:], strict=False):
+            if self.text[a.end:b.start] not in self.list_join:
+                break
+            listed.append(b)
+        numbers = len(_NUMBER_RUN.findall(self.text, at, listed[0].start))
+        n = len(_NUMBER_RUN.findall(self.text, at, pos))
+        if len(listed) < 2 or numbers != len(listed) or n >= len(listed):
+            return None
+        return listed[n].region
 
     def finer_in_sentence(self, pos: int, sentence_start: int, region: Region) -> Region | None:
         """A town or village inside the current region that the figure's sentence names before it:

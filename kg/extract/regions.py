@@ -95,6 +95,9 @@ def context_of(gaz: Gazetteer) -> _Context:
     return _Context(gaz)
 
 
+WORD_EDGE_LEVELS = frozenset({"province", "foreign"})  # levels whose short names a word before may edge
+
+
 def _left_ok(text: str, pos: int, ctx: _Context, ends: set[int]) -> bool:
     return pos == 0 or not _is_han(text[pos - 1]) or text[pos - 1] in ctx.left or pos in ends \
         or (text[pos - 1] in "年日号" and ctx.time_before.search(text, max(0, pos - 3), pos) is not None)
@@ -128,7 +131,10 @@ def _score(text: str, hit: _Hit, form: NameForm, ctx: _Context, ends: set[int], 
     if form.kind == "short" and hit.end < len(text) and ctx.local_re.match(text, hit.end) \
             and form.region.level != "province":
         return -10  # 柳林镇 is a town, not 柳林县
-    left_ok = _left_ok(text, hit.start, ctx, ends)
+    left_ok = _left_ok(text, hit.start, ctx, ends) or (
+        form.region.level in WORD_EDGE_LEVELS and text[max(0, hit.start - 2):hit.start] in ctx.words)
+    # 离开|北京, 访问|韩国: a word ending right before a province or a country is an edge (not before a county:
+    # 河西走廊, 清河, 中山 are words and landmarks as often as places)
     if form.kind != "short" and form.stem_len >= 2 and (
             not form.common or (left_ok and (hit.start not in ends or inside_left))):
         # 海口市以…, 合肥市新建…: a full name whose stem is also a word (海口, 合肥) is a place where a name may
