@@ -447,12 +447,14 @@ def test_a_headline_figure_the_body_states_again_is_that_fact() -> None:
 
 def test_a_broadcast_figure_in_a_future_clause_is_the_years() -> None:
     """A broadcast's undated figure after 将 (a subject before it) is what is to come this year, not the day's;
-    a clause opening with 将 is 把 (将…珍品汇聚一堂)."""
+    a clause opening with 将 is 把 (将…珍品汇聚一堂); an undated count of a list's items (15条措施) is the year's."""
     bulletin = ("# 联播 (20200912)\n\n### 示例一\n\n示例。\n\n### 示例二\n\n示例。\n\n### 交通安全\n\n"
-                "公安部表示，全国将再选取30条国道作为示范路。展览开幕，将分藏各地的120件珍品汇聚一堂。\n")
+                "公安部表示，全国将再选取30座大桥作为示范。展览开幕，将分藏各地的120件珍品汇聚一堂。"
+                "示例省出台了稳就业15条措施。\n")
     ex = extract_text(bulletin, file="bulletin.md", title=None)
-    assert figure(ex, "30条").period == "2020"
+    assert figure(ex, "30座").period == "2020"
     assert figure(ex, "120件").period == "2020-09-12"
+    assert figure(ex, "15条").period == "2020"  # a count of a list's items: the year's package
 
 
 def test_a_place_before_ji_is_an_attribute() -> None:

@@ -749,6 +749,7 @@ class _Point:
     status: str = "actual"
     regions: tuple[Region, ...] = ()  # a programme run by every place of an enumeration
     cumulative: bool = False  # a figure that sums up to its time (累计)
+    listing: bool = False  # a count of items of a list (13项措施, 11条举措)
 
 
 class _Walk:
@@ -937,7 +938,7 @@ class _Walk:
                 and (cue is None or not cue.as_of):
             period = period[:4]  # 目前，累计开行专车511辆: a sum over the year so far, not the day's
         if cue is None and story is not None and period is not None and period == story.date \
-                and self._future_clause(p.pos, start):
+                and (p.listing or self._future_clause(p.pos, start)):
             period = period[:4]  # 全国将再选取30条国道: what is to come this year, not the day's
         p.period = period
         text = self.doc.text
@@ -1023,8 +1024,9 @@ def attribute(doc: Document, ex: Extraction, kb: KnowledgeBase) -> Extraction:
     """Component: a region and a period for every figure, programme mention, measure and cited
     document, and a status for every figure (see the module docstring)."""
     scoper = _Scoper(doc, ex, kb)
-    points = [_Point(o.quantity.start, "figure", i, cumulative=o.kind == "cumulative")
-              for i, o in enumerate(ex.observations)]
+    listing = frozenset(kb.lexicon["attribution_words"]["listing_units"])
+    points = [_Point(o.quantity.start, "figure", i, cumulative=o.kind == "cumulative",
+                     listing=o.quantity.unit in listing) for i, o in enumerate(ex.observations)]
     points += [_Point(m.start, "programme", i) for i, m in enumerate(ex.programmes)]
     points += [_Point(m.start, "measure", i) for i, m in enumerate(ex.measures)]
     points += [_Point(p.start, "policy", i) for i, p in enumerate(ex.policy_documents)]
