@@ -47,7 +47,9 @@ plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/�
 else, for a story of a daily broadcast (its publisher is a broadcaster, 央视网 …; its title names one,
 《新闻联播》; or its site is one's), the day it is aired, or the earlier day its lead's first sentence dates
 the event to (17日，…: a story told a day later; its title's figures too).  目前 in a broadcast paragraph
-after such a day is that day.  Any other figure that says no time keeps no
+after such a day is that day; a cumulative figure (累计), a count of a list's items (13项措施) or a figure
+in a future clause (将) that a broadcast dates only by its day is the year's.  A figure in a story's title
+that the body states again takes the body's period and region.  Any other figure that says no time keeps no
 period: a page's date is not when its figures were counted.  Inside a span of years, a level reached
 (达到, 增至 …) is the span's last year and the figure after 从 in 从X提高到Y the year before it (sums and
 yearly averages stay the span's).  连续N年 in a figure's clause makes it the run of N years ending in the
