@@ -465,6 +465,8 @@ def test_provincial_reports_link_to_one_concept(scheme: ProgrammeScheme, term: s
     ("实施外贸规模和主体倍增工程，开展自动驾驶和“车路协同”试点，深度参与长江文明探源工程。",
      {"车路协同试点", "长江文明探源工程"}),
     ("实施中试平台建在产业链上专项行动，健全各级政府定期听取汇报工作机制。", {"政府定期听取汇报工作机制"}),
+    # 协同/治理 say nothing before a weak head; a strong head keeps them
+    ("完善财政金融协同机制，实施算力调度协同工程。", {"算力调度协同工程"}),
 ])
 def test_name_boundaries(scheme: ProgrammeScheme, text: str, expected: set[str]) -> None:
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}

@@ -55,6 +55,7 @@ class _Words:
         self.final_heads = frozenset(words["final_heads"])
         self.works_tails = tuple(words["works_tails"])
         self.weak_heads = frozenset(words["weak_heads"])
+        self.weak_empty_core = tuple(words["weak_empty_core"])
         self.system_after = tuple(words["system_after"])
         self.quoted_heads = frozenset(words["quoted_heads"])
         self.novelty_words = frozenset(words["novelty_words"])
@@ -82,15 +83,16 @@ class _Words:
         self.count_before_head = re.compile(f"{numeral}(?:{counts})$")
         self.count_inside = re.compile(f"{numeral}(?:{opening})")
 
-    def core(self, head: str) -> str:
-        """What a name says before its programme head, without words that say nothing (工作, 长效 …)."""
+    def core(self, head: str, also: tuple[str, ...] = ()) -> str:
+        """What a name says before its programme head, without words that say nothing (工作, 长效 …; `also`
+        adds more)."""
         head = "".join(c for c in head if c not in _QUOTE_CHARS)
         scope = next((w for w in self.count_scopes if head.startswith(w) and len(head) > len(w)), "")
         head = head[len(scope):]  # 全省|统一法人模式: a scope says nothing of the name
         changed = True
         while changed:
             changed = False
-            for word in self.empty_core:
+            for word in self.empty_core + also:
                 if head.endswith(word) and len(head) > len(word):
                     head, changed = head[: -len(word)], True
         return head
@@ -386,7 +388,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue  # 水旱灾害防御工程体系: a system of works, no programme
         if _name_length(core) < MIN_HEAD and not quoted:
             continue  # 投诉工作机制, 专项行动: nothing of its own before the head
-        if m.group() in w.weak_heads and len(core) < WEAK_HEAD_CORE and not quoted and not re.search(r"\d", core):
+        if m.group() in w.weak_heads and len(w.core(head, w.weak_empty_core)) < WEAK_HEAD_CORE and not quoted \
+                and not re.search(r"\d", core):
             continue  # 审评审批机制, 城市更新模式: a way of working, not a named one
         if m.group() in w.weak_heads and not quoted and rjieba.cut(head)[-1] in w.novelty_words:
             continue  # 科技成果转化新模式, 发展外贸新业态新模式: a new way of doing something, no name
