@@ -318,14 +318,17 @@ class _Scoper:
             return inside[0].region
         return None
 
+    def cues_between(self, start: int, end: int) -> list[Cue]:
+        """The time cues that start in text[start:end], in order."""
+        return self.cues[bisect.bisect_left(self._cue_starts, start):bisect.bisect_left(self._cue_starts, end)]
+
     def dateline(self, para: Block, aired: str | None) -> str | None:
         """The day a broadcast story's lead dates its event to, in its first sentence (17日，美国…; 卫生部门21日
         发布声明), when that is before the day it is aired: the story's present, not the broadcast's."""
         if aired is None:
             return None
-        lo = bisect.bisect_left(self._cue_starts, para.start)
-        hi = bisect.bisect_left(self._cue_starts, self.first_sentence_end(para))
-        return next((c.period for c in self.cues[lo:hi] if self._earlier_day(c, aired)), None)
+        cues = self.cues_between(para.start, self.first_sentence_end(para))
+        return next((c.period for c in cues if self._earlier_day(c, aired)), None)
 
     @staticmethod
     def _earlier_day(cue: Cue, aired: str) -> bool:
@@ -336,9 +339,8 @@ class _Scoper:
         """The last day of an event before `pos` in its paragraph, when it is before the broadcast's day."""
         if aired is None:
             return None
-        lo = bisect.bisect_left(self._cue_starts, para.start)
-        hi = bisect.bisect_left(self._cue_starts, pos)
-        return next((c.period for c in reversed(self.cues[lo:hi]) if self._earlier_day(c, aired)), None)
+        return next((c.period for c in reversed(self.cues_between(para.start, pos)) if self._earlier_day(c, aired)),
+                    None)
 
     def first_sentence_end(self, para: Block) -> int:
         m = _FULL_STOP.search(self.text, para.start, para.end)
@@ -412,14 +414,20 @@ class _Scoper:
         inside = [r for r in listed if _within(r, scope) or _within(scope, r)]
         return tuple(dict.fromkeys(inside)) if len(inside) >= 2 else ()
 
-    def _enumeration_ending(self, mentions: Sequence[RegionMention]) -> list[Region]:
-        """The places of the enumeration that ends with the last of `mentions` (joined by 、/和 …), in order."""
-        listed = [mentions[-1].region]
-        for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:]), strict=True):
+    def _joined_run(self, mentions: Sequence[RegionMention], from_end: bool) -> list[RegionMention]:
+        """The mentions joined by 、/和 … to the last of `mentions` (`from_end`) or to the first, in text order."""
+        order = list(reversed(mentions)) if from_end else list(mentions)
+        run = [order[0]]
+        for m in order[1:]:
+            a, b = (m, run[-1]) if from_end else (run[-1], m)
             if self.text[a.end:b.start] not in self.list_join:
                 break
-            listed.append(a.region)
-        return listed[::-1]
+            run.append(m)
+        return run[::-1] if from_end else run
+
+    def _enumeration_ending(self, mentions: Sequence[RegionMention]) -> list[Region]:
+        """The places of the enumeration that ends with the last of `mentions` (joined by 、/和 …), in order."""
+        return [m.region for m in self._joined_run(mentions, from_end=True)]
 
     def adjacent_place(self, sentence_start: int, pos: int) -> Region | None:
         """革命老区百色|100多个深度贫困村, 北京|1200万人次: a place written right before a figure (maybe with
@@ -469,11 +477,7 @@ class _Scoper:
         after = self.mentions_in(pos, stop.start() if stop else len(self.text))
         if len(after) < 2:
             return None
-        listed = [after[0]]
-        for a, b in zip(after, after[1:], strict=False):
-            if self.text[a.end:b.start] not in self.list_join:
-                break
-            listed.append(b)
+        listed = self._joined_run(after, from_end=False)
         numbers = len(_NUMBER_RUN.findall(self.text, at, listed[0].start))
         n = len(_NUMBER_RUN.findall(self.text, at, pos))
         if len(listed) < 2 or numbers != len(listed) or n >= len(listed):
@@ -494,9 +498,7 @@ class _Scoper:
         """今年以来 / 2023年以来 anywhere in the opening sentences, or 今年 / 去年 opening the paragraph."""
         end = self.first_sentence_end(para)
         second = self.first_sentence_end(Block(min(end + 1, para.end), para.end))
-        lo = bisect.bisect_left(self._cue_starts, para.start)
-        hi = bisect.bisect_left(self._cue_starts, min(para.end, second + 1))
-        for cue in self.cues[lo:hi]:
+        for cue in self.cues_between(para.start, min(para.end, second + 1)):
             if not cue.is_frame:
                 if self._opens_with_year(cue, para):
                     return cue
@@ -524,9 +526,7 @@ class _Scoper:
 
     def sentence_cue(self, pos: int, sentence_start: int) -> Cue | None:
         best = None
-        lo = bisect.bisect_left(self._cue_starts, sentence_start)
-        hi = bisect.bisect_left(self._cue_starts, pos)
-        for cue in self.cues[lo:hi]:
+        for cue in self.cues_between(sentence_start, pos):
             before = self.text[max(0, cue.start - 3):cue.start].rstrip("“\"")
             if before.endswith(self.finder.comparison_before):
                 continue  # 比“十二五”时期增加: the base of a comparison
@@ -814,13 +814,14 @@ class _Walk:
                     subject = scoper.clause_subject(clause_start, p.pos)
                     opening = scoper.clause_subject(sentence_start, p.pos) if clause_start != sentence_start else None
                     # 全省 is the province of the place the sentence opens with (河南通过…，全省贷款增加…)
-                    whole = self._whole_region(clause_start, sentence_start, opening.region if opening else region)
+                    whole, carries = self._whole_region(clause_start, sentence_start,
+                                                        opening.region if opening else region)
                     if subject is not None:
                         region = subject.region
                         sentence_subject = (sentence_start, subject.region)
                     elif whole is not None:
                         region = whole
-                        if self.text_at(clause_start).startswith(self.carried_whole):
+                        if carries:
                             sentence_subject = (sentence_start, whole)  # 去年我国…3976亿元，到2020年…: goes on
                     elif opening is not None:  # 在河北省石家庄市，农资储备达到18万吨: the sentence's opening place
                         region = opening.region
@@ -839,11 +840,6 @@ class _Walk:
                         p.regions = scoper.listed_subjects(sentence_start, p.pos, region)
                     self._time(p, para, frame, sentence_start, story)
 
-    def text_at(self, clause_start: int) -> str:
-        """The clause's text from where its subject may stand (after 去年, 其中 …)."""
-        at = self.scoper.subject_start(clause_start, leads=False)
-        return self.doc.text[at:at + 4]
-
     def _frame_end(self, para: Block, story: _Story) -> int:
         """Where a frame opened in `para` ends: with the innermost numbered or marked section holding it
         (a short unpunctuated line heads too little to end a frame), else with the story."""
@@ -852,6 +848,14 @@ class _Walk:
             if section.kind != "short" and section.start <= para.start < section.end:
                 end = min(end, section.end)
         return end
+
+    def _the_years(self, p: _Point, cue: Cue | None, sentence_start: int) -> bool:
+        """Whether a figure a broadcast dates only by its day is the year's: a sum over the year so far
+        (目前，累计开行专车511辆), or, with no cue at all, a count of a list's items (13项措施) or what is to
+        come (全国将再选取30条国道)."""
+        if p.cumulative:
+            return cue is None or not cue.as_of
+        return cue is None and (p.listing or self._future_clause(p.pos, sentence_start))
 
     def _future_clause(self, pos: int, sentence_start: int) -> bool:
         """A future word after the clause's subject (全国将再选取…; a clause opening with 将 is 把: 将…珍品汇聚)."""
@@ -878,22 +882,26 @@ class _Walk:
                 return not scoper.mentions_in(at, end)  # 国家发展改革委安排5000万元，支持河北…: for 河北
         return False
 
-    def _whole_region(self, clause_start: int, sentence_start: int, region: Region) -> Region | None:
+    def _whole_region(self, clause_start: int, sentence_start: int,
+                      region: Region) -> tuple[Region | None, bool]:
         """全省 / 全县 … opening the clause or sentence: the region at that level around `region`; a region
-        spanning provinces (粤港澳大湾区, 长三角) opening the clause: the country."""
+        spanning provinces (粤港澳大湾区, 长三角) opening the clause: the country.  The flag: the word opens
+        the clause and carries on to the sentence's later clauses (`carried_whole`: 我国, 全省; not 全国)."""
         text = self.doc.text
         scoper = self.scoper
-        if text.startswith(self.spanning, scoper.subject_start(clause_start, leads=False)):
-            return CHINA  # 大湾区经济总量…: a clause about a region spanning provinces is the country's
-        for start in (scoper.subject_start(clause_start, leads=False), scoper.subject_start(sentence_start, leads=False)):
+        clause_at = scoper.subject_start(clause_start, leads=False)
+        if text.startswith(self.spanning, clause_at):
+            return CHINA, False  # 大湾区经济总量…: a clause about a region spanning provinces is the country's
+        for start in (clause_at, scoper.subject_start(sentence_start, leads=False)):
             if self._whole_first.isdisjoint(text[start:start + 2]):
                 continue
             for word, level in self.whole.items():
                 if text.startswith(word, start) or text.startswith(word, start + 1) and text[start] in "在对":
+                    carries = start == clause_at and text.startswith(self.carried_whole, start)
                     if level == "country":
-                        return CHINA
-                    return next((r for r in region.chain() if r.level == level), None)
-        return None
+                        return CHINA, carries
+                    return next((r for r in region.chain() if r.level == level), None), carries
+        return None, False
 
     def _time(self, p: _Point, para: Block, frame: Cue | None, sentence_start: int | None = None,
               story: _Story | None = None) -> None:
@@ -936,12 +944,8 @@ class _Walk:
             # a news story that says no time reports the day it is broadcast, or the earlier day its lead
             # dates it to (its title's figures too)
             period = story.day or story.date
-        if p.cumulative and period is not None and story is not None and period == story.date \
-                and (cue is None or not cue.as_of):
-            period = period[:4]  # 目前，累计开行专车511辆: a sum over the year so far, not the day's
-        if cue is None and story is not None and period is not None and period == story.date \
-                and (p.listing or self._future_clause(p.pos, start)):
-            period = period[:4]  # 全国将再选取30条国道: what is to come this year, not the day's
+        if story is not None and period is not None and period == story.date and self._the_years(p, cue, start):
+            period = period[:4]
         p.period = period
         text = self.doc.text
         if self.forecast.search(text, start, p.pos):
