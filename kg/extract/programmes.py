@@ -50,6 +50,7 @@ class _Words:
         self.leader_lengths = sorted({len(w) for w in self.leaders}, reverse=True)
         self.inner_leaders = frozenset(words["inner_leaders"])
         self.governors = frozenset(words["governors"])
+        self.governor_lengths = sorted({len(w) for w in self.governors}, reverse=True)
         self.empty_core = tuple(sorted(words["empty_core"], key=len, reverse=True))
         self.not_programme = tuple(words["not_programme"])
         self.final_heads = frozenset(words["final_heads"])
@@ -77,6 +78,8 @@ class _Words:
         # a count (14个, 一批, 第二批, 新一批, 首批) or an Arabic figure with its unit (750千伏, 23日) opening a name
         self.count_scopes = tuple(words["count_scopes"])
         self.deictic_scopes = tuple(sorted(words["deictic_scopes"], key=len, reverse=True))
+        # a region's own run of a programme (全市域要素…试点) keeps its scope: see programme_links
+        self.regional = tuple(r for r in words["regional"] if r not in self.deictic_scopes)
         self.inner_count = re.compile(f"[0-9０-９]+(?:{counts})")
         scopes = "|".join(map(re.escape, words["count_scopes"]))
         self.count = re.compile(f"(?:(?:{scopes})?(?:(?:第|新)?{numeral}|首)(?:{opening}))|[0-9.]+(?:{measures})")
@@ -109,17 +112,22 @@ class _Words:
 
     def leader_ending_at(self, text: str, i: int) -> str | None:
         """The longest leader word ending exactly at position i, if any."""
-        return next((text[i - n:i] for n in self.leader_lengths if i >= n and text[i - n:i] in self.leaders), None)
+        return _word_ending_at(text, i, self.leaders, self.leader_lengths)
 
     def governed(self, text: str, i: int, limit: int) -> bool:
         """Whether a governing verb (实施, 开展 …) ends within `limit` characters before i, with only Han
         characters between: then an inner leader at i (有效, 创新, 助力) is part of the name it governs."""
         for j in range(i, max(0, i - limit) - 1, -1):
-            if any(j >= len(g) and text[j - len(g):j] == g for g in self.governors):
+            if _word_ending_at(text, j, self.governors, self.governor_lengths) is not None:
                 return True
             if j == 0 or not _HAN.match(text[j - 1]) or text[j - 1] in self.leaders:
                 return False
         return False
+
+
+def _word_ending_at(text: str, i: int, words: frozenset[str], lengths: list[int]) -> str | None:
+    """The longest of `words` (whose lengths are `lengths`, longest first) ending exactly at position i."""
+    return next((text[i - n:i] for n in lengths if i >= n and text[i - n:i] in words), None)
 
 
 @functools.lru_cache(maxsize=8)
@@ -153,6 +161,11 @@ class _View:
 
 
 _QUOTED = re.compile("“[^”]*”|「[^」]*」|『[^』]*』")
+
+
+def _unquoted(text: str) -> str:
+    """`text` with every quoted part blanked, offsets kept (“1+9”行动: no count of the name's own)."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 _QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTE_CHARS))) + "]")
 _QUOTE_TABLE = str.maketrans("", "", "".join(_QUOTE_CHARS))
 
@@ -252,11 +265,6 @@ def _cover(length: int, spans: Iterable[tuple[int, int]]) -> list[int]:
         for i in range(s + 1, e + 1):
             cover[i] = s
     return cover
-
-
-def _inside_quote(text: str, start: int, pos: int) -> bool:
-    """Whether text[pos] lies inside a quote opened after `start` (“1+9”行动: a number of the name)."""
-    return sum(text[start:pos].count(c) for c in "“「『") > sum(text[start:pos].count(c) for c in "”」』")
 
 
 def _name_length(name: str) -> int:
@@ -372,9 +380,9 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         if year:
             start += year.end()
         start = _strip_counts(text, start, m.start(), w)
-        inner = [c for c in w.inner_count.finditer(text, start, m.start()) if not _inside_quote(text, start, c.start())]
+        inner = list(w.inner_count.finditer(_unquoted(text[start:m.start()])))
         if inner:
-            start = inner[-1].end()  # 建设300个|乡村全民健身提升工程: a count opens the name
+            start += inner[-1].end()  # 建设300个|乡村全民健身提升工程: a count opens the name
         start = _strip_prepositions(text, start, m.start(), cover, w)
         if start < 0:
             continue  # 内蒙古对计划: a preposition right before the head
@@ -410,7 +418,7 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue  # 国家和省山水工程, 外贸规模和主体倍增工程: the cut end of a coordination
         if w.count_before_head.search(head):
             continue  # 南水北调西线6个工程: a count of works, no name
-        if start > 0 and text[start - 1] == "、" and w.count_inside.search(_QUOTED.sub("", head)):
+        if start > 0 and text[start - 1] == "、" and w.count_inside.search(_unquoted(head)):
             continue  # 住房、教育、医疗、防灾减灾六大民生长效机制: the count of an enumeration, no name
         if not quoted and (name.endswith(w.category_tails) or _generic(head, w) or _kind_of_works(name, w)):
             continue  # 铁路重点工程, 三年建设计划, 美国这一计划: a kind of works or a generic phrase, no programme
@@ -474,7 +482,8 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[Progr
     for cand in _discover(text, [(a, b) for a, b, _ in scheme_spans], w):
         if inside_scheme_match(cand.start, cand.end) or scheme.is_stop(cand.name):
             continue
-        scope = next((d for d in w.deictic_scopes if cand.name.startswith(d) and cand.name[len(d)] != "域"), None)
+        scope = None if cand.name.startswith(w.regional) else \
+            next((d for d in w.deictic_scopes if cand.name.startswith(d)), None)
         if scope is not None and _name_length(cand.name) - len(scope) > MIN_HEAD + 2 \
                 and scheme.canonical(cand.name[len(scope):])[0] is None:
             # 全省|闲置低效项目盘活行动: the mention's region says where it runs (全省乡村建设行动 stays the
