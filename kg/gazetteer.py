@@ -99,10 +99,9 @@ class Gazetteer:
             if any(f.kind == "short" and f.region.level == "province" for f in found):
                 forms[surface] = [f for f in found if f.kind != "short" or f.region.level == "province"]
         self._countries: dict[str, Region] = {}
-        for code, name, names, cities, *rest in countries:  # kg/data/countries.tsv: a city stands for its country
-            # shown under its everyday name (苏丹), which is no name form: it is also a word
-            region = self._countries[code] = Region(name=(rest[0] if rest and rest[0] else name), level="foreign",
-                                                    iso=code)
+        for code, name, names, cities, display, *_ in countries:  # kg/data/countries.tsv: a city stands for its
+            # country; a country is shown under its everyday name (苏丹), which is no name form: it is also a word
+            region = self._countries[code] = Region(name=display or name, level="foreign", iso=code)
             for surface in dict.fromkeys([name, *names.split(","), *cities.split(",")]):
                 if not surface or surface in forms:  # a Chinese division's name stays the division's
                     continue
