@@ -14,6 +14,19 @@ def figure(ex: Extraction, stated: str) -> Observation:
     return found[0]
 
 
+def bulletin(date: str, *stories: tuple[str, str]) -> str:
+    """A Markdown bulletin of `date` (YYYYMMDD), one ### story per (title, body), padded with short stories to
+    the three headings that cut a bulletin into stories."""
+    padded = [*stories, *((f"示例{n}", "示例。") for n in range(len(stories), 3))]
+    return f"# 联播 ({date})\n\n" + "".join(f"### {title}\n\n{body}\n\n" for title, body in padded)
+
+
+def flash(*items: tuple[str, ...]) -> str:
+    """The body of a news flash: its lead, then per item a bold title line and its paragraphs."""
+    return "<p><strong>央视网消息</strong>（新闻联播）：</p>" + "".join(
+        f"<p><strong>{title}</strong></p>" + "".join(f"<p>{para}</p>" for para in paras) for title, *paras in items)
+
+
 # --- the document's own region ------------------------------------------------------------------------
 
 
@@ -382,14 +395,13 @@ def test_a_story_told_a_day_later_is_dated_by_its_lead() -> None:
     """A broadcast story whose lead dates its event to an earlier day (示例国一座大桥18日晚…): its title's
     figures and its paragraphs that say no time take that day, and 目前 in a paragraph after such a day is
     that day; a cut-off date (截至11月27日) is no event's day, and a story dated by none reports its broadcast."""
-    bulletin = ("# 联播 (20250219)\n\n### 国际联播快讯\n\n<p><strong>央视网消息</strong>（新闻联播）：</p>"
-                "<p><strong>示例国一座大桥垮塌致9人受伤</strong></p><p>示例国南部一座大桥18日晚垮塌，多辆汽车坠河。</p>"
-                "<p>事发时桥上约有30辆汽车。</p><p><strong>示例国港口吞吐量创新高</strong></p>"
-                "<p>截至2月17日，示例港今年吞吐量达150万标箱。目前，航线增至48条。</p>"
-                "<p><strong>示例国举行大选</strong></p><p>示例国今天举行大选。</p>\n\n"
-                "### 示例邻国山火\n\n17日，示例邻国北部发生山火。目前，山火已烧毁房屋120栋。\n\n"
-                "### 示例市马拉松\n\n示例市举行马拉松，2万人参赛。目前，示例市累计举办赛事36场。\n")
-    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    text = bulletin("20250219", ("国际联播快讯", flash(
+        ("示例国一座大桥垮塌致9人受伤", "示例国南部一座大桥18日晚垮塌，多辆汽车坠河。", "事发时桥上约有30辆汽车。"),
+        ("示例国港口吞吐量创新高", "截至2月17日，示例港今年吞吐量达150万标箱。目前，航线增至48条。"),
+        ("示例国举行大选", "示例国今天举行大选。"))),
+        ("示例邻国山火", "17日，示例邻国北部发生山火。目前，山火已烧毁房屋120栋。"),
+        ("示例市马拉松", "示例市举行马拉松，2万人参赛。目前，示例市累计举办赛事36场。"))
+    ex = extract_text(text, file="bulletin.md", title=None)
     assert figure(ex, "9人").period == "2025-02-18"
     assert figure(ex, "30辆").period == "2025-02-18"
     assert figure(ex, "48条").period == "2025-02-19"
@@ -410,12 +422,11 @@ def test_a_run_of_consecutive_years_ends_where_the_figure_stands() -> None:
 def test_an_item_whose_lead_ranges_wide_is_about_the_place_it_opens_with() -> None:
     """A news-flash item whose title names no place it knows and whose lead names several is about the
     place the lead's first sentence opens with (法国南部…，蔓延至西班牙边境), title figures included."""
-    bulletin = ("# 联播 (20250721)\n\n### 国际联播快讯\n\n<p><strong>央视网消息</strong>（新闻联播）：</p>"
-                "<p><strong>法南部山火致3人受伤</strong></p><p>法国南部20日发生山火，火势蔓延至西班牙边境。</p>"
-                "<p><strong>示例国举行大选</strong></p><p>示例国今天举行大选。</p>"
-                "<p><strong>示例港吞吐量创新高</strong></p><p>示例港今天吞吐量创新高。</p>\n\n"
-                "### 示例二\n\n示例。\n\n### 示例三\n\n示例。\n")
-    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    text = bulletin("20250721", ("国际联播快讯", flash(
+        ("法南部山火致3人受伤", "法国南部20日发生山火，火势蔓延至西班牙边境。"),
+        ("示例国举行大选", "示例国今天举行大选。"),
+        ("示例港吞吐量创新高", "示例港今天吞吐量创新高。"))))
+    ex = extract_text(text, file="bulletin.md", title=None)
     assert figure(ex, "3人").region.name == "法国"
 
 
@@ -433,13 +444,11 @@ def test_wo_guo_opening_a_clause_goes_on_to_the_sentences_later_clauses() -> Non
 def test_a_headline_figure_the_body_states_again_is_that_fact() -> None:
     """A title's figure that its story's body states again takes the body's period (从2022年至今…已累计安排
     377亿元), unless the title says its own time."""
-    bulletin = ("# 联播 (20251130)\n\n### 国内联播快讯\n\n<p><strong>央视网消息</strong>（新闻联播）：</p>"
-                "<p><strong>两部委已下达52亿元支持示范枢纽建设</strong></p>"
-                "<p>从2022年至今，两部委已累计安排52亿元支持枢纽城市建设。</p>"
-                "<p><strong>示例海关2024年查获货物309万件</strong></p><p>今天，示例海关通报查获货物309万件。</p>"
-                "<p><strong>示例港吞吐量创新高</strong></p><p>示例港今天吞吐量创新高。</p>\n\n"
-                "### 示例二\n\n示例。\n\n### 示例三\n\n示例。\n")
-    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    text = bulletin("20251130", ("国内联播快讯", flash(
+        ("两部委已下达52亿元支持示范枢纽建设", "从2022年至今，两部委已累计安排52亿元支持枢纽城市建设。"),
+        ("示例海关2024年查获货物309万件", "今天，示例海关通报查获货物309万件。"),
+        ("示例港吞吐量创新高", "示例港今天吞吐量创新高。"))))
+    ex = extract_text(text, file="bulletin.md", title=None)
     title, body = sorted((o for o in ex.observations if o.quantity.stated == "52亿元"), key=lambda o: o.evidence.start)
     assert title.period == body.period == "2022/2025"
     assert sorted(o.period for o in ex.observations if o.quantity.stated == "309万件") == ["2024", "2025-11-30"]
@@ -448,10 +457,9 @@ def test_a_headline_figure_the_body_states_again_is_that_fact() -> None:
 def test_a_broadcast_figure_in_a_future_clause_is_the_years() -> None:
     """A broadcast's undated figure after 将 (a subject before it) is what is to come this year, not the day's;
     a clause opening with 将 is 把 (将…珍品汇聚一堂); an undated count of a list's items (15条措施) is the year's."""
-    bulletin = ("# 联播 (20200912)\n\n### 示例一\n\n示例。\n\n### 示例二\n\n示例。\n\n### 交通安全\n\n"
-                "公安部表示，全国将再选取30座大桥作为示范。展览开幕，将分藏各地的120件珍品汇聚一堂。"
-                "示例省出台了稳就业15条措施。\n")
-    ex = extract_text(bulletin, file="bulletin.md", title=None)
+    text = bulletin("20200912", ("交通安全", "公安部表示，全国将再选取30座大桥作为示范。展览开幕，将分藏各地的120件珍品"
+                                             "汇聚一堂。示例省出台了稳就业15条措施。"))
+    ex = extract_text(text, file="bulletin.md", title=None)
     assert figure(ex, "30座").period == "2020"
     assert figure(ex, "120件").period == "2020-09-12"
     assert figure(ex, "15条").period == "2020"  # a count of a list's items: the year's package
