@@ -374,6 +374,29 @@ def test_a_frame_ends_with_its_section() -> None:
     assert figure(ex, "320座").period is None
 
 
+def test_a_since_cue_inside_a_clause_frames_only_its_clause() -> None:
+    """2022年以来 after its clause's subject dates that clause; the next paragraph keeps the section's five years."""
+    text = ("一、“十四五”时期工作回顾\n——这是跃升的五年。全省生产总值增长33.6%，经济增速2022年以来连续16个季度高于全国。\n"
+            "——这是开放的五年。外贸进出口总值年均增长13.2%。")
+    ex = extract_text(text, title="示例省政府工作报告", date="2026-02-10")
+    assert figure(ex, "33.6%").period == "2021/2025"
+    assert figure(ex, "13.2%").period == "2021/2025"
+    framed = extract_text("一、“十四五”时期工作回顾\n——这是跃升的五年。全省生产总值增长33.6%，2022年以来，新增企业1200户。\n"
+                          "全省新建冷库37座。", title="示例省政府工作报告", date="2026-02-10")
+    assert figure(framed, "1200户").period == "2022/2025"
+    assert figure(framed, "37座").period == "2022/2025"
+
+
+def test_a_year_after_a_word_of_the_past_opens_its_paragraph() -> None:
+    """刚刚过去的2025年，… inside a five-year review is the year's paragraph."""
+    text = ("一、“十四五”时期工作回顾\n五年来，全省生产总值年均增长5.5%。\n"
+            "刚刚过去的2025年，全省上下顶压前行。地区生产总值增长5.8%，城镇新增就业31.7万人。")
+    ex = extract_text(text, title="示例省政府工作报告", date="2026-02-10")
+    assert figure(ex, "5.5%").period == "2021/2025"
+    assert figure(ex, "5.8%").period == "2025"
+    assert figure(ex, "31.7万人").period == "2025"
+
+
 def test_a_cut_off_month_is_a_cue() -> None:
     ex = extract_text("截止9月份，全区共有农村低保对象4039户。", title="示例区工作手册", date="2017-11-23")
     assert figure(ex, "4039户").period == "2017-09"

@@ -40,7 +40,7 @@ effect), skipping the base of a comparison or a share (比/较/占 + time) and w
 增加到 + figure); 全年 / 年内 / 当年 inside a frame take the frame's year.  A sentence opening with 其中 / 至此
 takes the cue of the one before; in a broadcast, a sentence without a cue takes the last cue of its
 paragraph.  Else the frame in force: a paragraph's opening cue (今年以来, 五年来, a year or a cut-off date
-opening it …; it holds to the end of its numbered or marked section), or the period of the innermost
+opening it, 刚刚过去的2025年，…; a 以来 cue inside a clause, 经济增速2022年以来连续…, dates only its clause; it holds to the end of its numbered or marked section), or the period of the innermost
 section heading that names one (一、2022年主要工作: its first period; a heading frames only as a section,
 never as a paragraph), whichever opened later; else the year the title reviews (紫阳县2023年…工作总结) or
 plans; else, for a standard, rate or rule in force (补助标准, 每户, 元/月/人, 按…比例), the document's year;
@@ -504,17 +504,30 @@ class _Scoper:
                     return cue
                 continue
             since = self.text[cue.end - 2:cue.end] in ("以来", "至今") or self.text[cue.end - 1:cue.end] == "来"
-            if cue.start < para.start + 20 or (since and cue.start < second):
+            if cue.start < para.start + 20 or (since and cue.start < second and self._heads_clause(cue)):
                 return cue
         return None
+
+    def _heads_clause(self, cue: Cue) -> bool:
+        """A cue set off by a comma (…，2022年以来，全省…) or opening its clause frames what follows; one inside
+        a clause (经济增速2022年以来连续16个季度高于…) dates only that clause."""
+        if self.text[cue.end:cue.end + 1] in "，,：:":
+            return True
+        return cue.start - self.structure.clause_start(cue.start, 0) <= 2
 
     def _opens_with_year(self, cue: Cue, para: Block) -> bool:
         """"2023年，全县…" or a heading "三、2024年工作打算": a year that opens a paragraph frames it; so does a
         cut-off date (截至2月29日，共有定点医院48家…。方舱医院16家…)."""
-        if cue.period is None or (len(cue.period) != 4 and not cue.as_of) or cue.start - para.start > 3:
+        if cue.period is None or (len(cue.period) != 4 and not cue.as_of):
+            return False
+        if cue.start - para.start > 3 and not self._past_before(para.start, cue.start):
             return False
         short = para.end - para.start <= 20 and "。" not in self.text[para.start:para.end]
         return short or self.text[cue.end:cue.end + 1] in ",，"
+
+    def _past_before(self, start: int, year_at: int) -> bool:
+        """Only a word of `year_opening_before` stands between a paragraph's start and its year."""
+        return self.text[start:year_at].strip() in self.words["year_opening_before"]
 
     def _title_frame(self, title: str | None, doc_date: str | None) -> Cue | None:
         """A title naming one year (紫阳县2023年…工作总结) frames the document until a paragraph says otherwise."""
