@@ -397,6 +397,19 @@ def test_a_year_after_a_word_of_the_past_opens_its_paragraph() -> None:
     assert figure(ex, "31.7万人").period == "2025"
 
 
+def test_a_government_work_report_reviews_the_year_before_its_title_year() -> None:
+    """2026年…政府工作报告 is delivered early in 2026: a review heading without a year is 2025's, and the plan
+    without a year is 2026's."""
+    text = ("一、工作回顾\n一是全力以进促稳。地区生产总值增长5%，城镇新增就业22.89万人。\n"
+            "二、下一步工作安排\n实施亿元以上项目2000个以上。")
+    ex = extract_text(text, title="2026年示例省政府工作报告", date="2026-02-01")
+    assert figure(ex, "22.89万人").period == "2025"
+    assert figure(ex, "2000个").period == "2026"
+    assert figure(ex, "2000个").status == "target"
+    summary = extract_text("一、工作成效\n全县新建冷库37座。", title="示例县2025年工作报告", date="2026-01-10")
+    assert figure(summary, "37座").period == "2025"  # a year's report, not a session's: it reviews its year
+
+
 def test_a_cut_off_month_is_a_cue() -> None:
     ex = extract_text("截止9月份，全区共有农村低保对象4039户。", title="示例区工作手册", date="2017-11-23")
     assert figure(ex, "4039户").period == "2017-09"

@@ -624,7 +624,8 @@ class _Sections:
 
 def _title_years(title: str | None, scoper: _Scoper) -> tuple[str | None, str | None]:
     """(review year, plan year) a title names: 2022年工作总结及2023年工作计划 -> (2022, 2023); one year
-    with no plan word reviews it (紫阳县2023年…工作总结)."""
+    with no plan word reviews it (紫阳县2023年…工作总结), unless the title is a report delivered at the start
+    of that year (2026年政府工作报告 -> (2025, 2026))."""
     if not title:
         return None, None
     words = scoper.words
@@ -642,6 +643,8 @@ def _title_years(title: str | None, scoper: _Scoper) -> tuple[str | None, str | 
     if plan is None and review is not None and len({c.period for c in cues}) > 1:
         return None, None  # several years, none of them planned: the title frames nothing
     if plan is None and review is not None:
+        if any(w in title for w in words["session_report"]):
+            return str(int(review) - 1), review  # 2026年政府工作报告: delivered early in 2026, on 2025
         plan = str(int(review) + 1)
     return review, plan
 
