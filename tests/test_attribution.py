@@ -390,11 +390,17 @@ def test_a_since_cue_inside_a_clause_frames_only_its_clause() -> None:
 def test_a_year_after_a_word_of_the_past_opens_its_paragraph() -> None:
     """刚刚过去的2025年，… inside a five-year review is the year's paragraph."""
     text = ("一、“十四五”时期工作回顾\n五年来，全省生产总值年均增长5.5%。\n"
-            "刚刚过去的2025年，全省上下顶压前行。地区生产总值增长5.8%，城镇新增就业31.7万人。")
+            "刚刚过去的2025年，全省上下顶压前行。地区生产总值增长5.8%，城镇新增就业31.7万人。\n"
+            "（一）稳就业稳企业。新增农村劳动力转移就业46.2万人。")
     ex = extract_text(text, title="示例省政府工作报告", date="2026-02-10")
     assert figure(ex, "5.5%").period == "2021/2025"
     assert figure(ex, "5.8%").period == "2025"
     assert figure(ex, "31.7万人").period == "2025"
+    assert figure(ex, "46.2万人").period == "2025"  # the frame holds to the end of the section
+    plain = extract_text("一、“十四五”时期工作回顾\n五年来，全省生产总值年均增长5.5%。\n刚刚过去的2025年很不平凡。"
+                         "习近平总书记亲临考察。全省上下真抓实干。\n（一）稳就业稳企业。城镇新增就业121.7万人。",
+                         title="示例省政府工作报告", date="2026-02-10")
+    assert figure(plain, "121.7万人").period == "2025"
 
 
 def test_a_government_work_report_reviews_the_year_before_its_title_year() -> None:
