@@ -401,6 +401,10 @@ def test_a_year_after_a_word_of_the_past_opens_its_paragraph() -> None:
                          "习近平总书记亲临考察。全省上下真抓实干。\n（一）稳就业稳企业。城镇新增就业121.7万人。",
                          title="示例省政府工作报告", date="2026-02-10")
     assert figure(plain, "121.7万人").period == "2025"
+    addressed = extract_text("一、“十四五”时期工作回顾\n过去五年，全省生产总值年均增长5.5%。\n各位代表，刚刚过去的2025年，"
+                             "全省上下顶压前行。\n——向新的动能持续增强。首批63个省重点实验室重组完成。",
+                             title="示例省政府工作报告", date="2026-02-10")
+    assert figure(addressed, "63个").period == "2025"
 
 
 def test_a_government_work_report_reviews_the_year_before_its_title_year() -> None:

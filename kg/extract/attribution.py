@@ -526,8 +526,13 @@ class _Scoper:
         return short or self.text[cue.end:cue.end + 1] in ",，"
 
     def _past_before(self, start: int, year_at: int) -> bool:
-        """Only a word of `year_opening_before` stands between a paragraph's start and its year."""
-        return self.text[start:year_at].strip() in self.words["year_opening_before"]
+        """Only a word of `year_opening_before` stands between a paragraph's start and its year, after a form
+        of address if any (各位代表，刚刚过去的2025年，…)."""
+        before = self.text[start:year_at].strip()
+        for address in self.words["address"]:
+            if before.startswith(address):
+                before = before[len(address):].lstrip("，,！! ")
+        return before in self.words["year_opening_before"]
 
     def _title_frame(self, title: str | None, doc_date: str | None) -> Cue | None:
         """A title naming one year (紫阳县2023年…工作总结) frames the document until a paragraph says otherwise."""
