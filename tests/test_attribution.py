@@ -236,6 +236,12 @@ def test_a_level_reached_in_a_span_of_years_is_of_its_last_year() -> None:
     assert figure(ex, "5.6%").period == "2021/2025"
     assert figure(ex, "210万人").period == "2021/2025"
     assert figure(ex, "1.2万公里").period == "2021/2025"
+    listed = extract_text("“十四五”时期，每千人床位数、医师数增至7.83张、3.57个，研发中心分别从771家、481家增加到1076家、"
+                          "636家，累计净增经营主体155万户、总量达474万户。",
+                          title="示例省政府工作报告", date="2026-01-20")
+    assert figure(listed, "3.57个").period == "2025"  # enumerated after 增至: the same level reached
+    assert figure(listed, "481家").period == "2020" and figure(listed, "636家").period == "2025"
+    assert figure(listed, "155万户").period == "2021/2025"
 
 
 def test_the_base_of_a_comparison_is_not_the_period() -> None:
@@ -405,6 +411,11 @@ def test_a_year_after_a_word_of_the_past_opens_its_paragraph() -> None:
                              "全省上下顶压前行。\n——向新的动能持续增强。首批63个省重点实验室重组完成。",
                              title="示例省政府工作报告", date="2026-02-10")
     assert figure(addressed, "63个").period == "2025"
+    five = extract_text("一、2025年及“十四五”时期工作回顾\n2025年是很不平凡的一年。全省生产总值增长5.5%。\n"
+                        "各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托。\n"
+                        "——经济综合实力实现新跃升。全省地区生产总值年均增长5.9%。",
+                        title="示例省政府工作报告", date="2026-02-10")
+    assert figure(five, "5.9%").period == "2021/2025"  # 各位代表！ is no sentence: 五年来 opens the paragraph
 
 
 def test_a_government_work_report_reviews_the_year_before_its_title_year() -> None:

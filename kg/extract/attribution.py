@@ -93,6 +93,8 @@ ENUMERATION_GAP = 4  # characters between an enumeration of places and the figur
 RESPECTIVE_GAP = 12  # … and between an enumeration and its 分别 (荷兰、英国|对华投资|分别增长)
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
 _FULL_STOP = re.compile("[。！？!?]")
+_FIGURE_END = re.compile(r"\d[^\d、，,。；;]{0,4}$")  # a figure (7.83张) ending a stretch of text
+_FIGURES_BEFORE = re.compile(r"(?:\d+(?:\.\d+)?[^\d、，,。；;]{0,4}[、和])+$")  # 7.83张、 before a figure
 VENUE_REACH = 4  # characters after a place where a venue verb (举行, 召开 …) makes it a venue
 
 
@@ -343,8 +345,16 @@ class _Scoper:
                     None)
 
     def first_sentence_end(self, para: Block) -> int:
-        m = _FULL_STOP.search(self.text, para.start, para.end)
+        m = _FULL_STOP.search(self.text, self.past_address(para.start), para.end)
         return m.start() if m else para.end
+
+    def past_address(self, start: int) -> int:
+        """Past a form of address opening a paragraph (各位代表！2025年是…): it is no sentence of its own."""
+        for address in self.words["address"]:
+            if self.text.startswith(address, start):
+                end = start + len(address)
+                return end + 1 if self.text[end:end + 1] in "，,！!：:" else end
+        return start
 
     def paragraph_region(self, para: Block, scope: Region | None, home: Region | None) -> Region | None:
         """The most specific place the paragraph's first sentence names inside its scope (or inside the
@@ -504,7 +514,7 @@ class _Scoper:
                     return cue
                 continue
             since = self.text[cue.end - 2:cue.end] in ("以来", "至今") or self.text[cue.end - 1:cue.end] == "来"
-            if cue.start < para.start + 20 or (since and cue.start < second and self._heads_clause(cue)):
+            if cue.start < self.past_address(para.start) + 20 or (since and cue.start < second and self._heads_clause(cue)):
                 return cue
         return None
 
@@ -520,7 +530,7 @@ class _Scoper:
         cut-off date (截至2月29日，共有定点医院48家…。方舱医院16家…)."""
         if cue.period is None or (len(cue.period) != 4 and not cue.as_of):
             return False
-        if cue.start - para.start > 3:
+        if cue.start - self.past_address(para.start) > 3:
             return self._past_before(para.start, cue.start)  # 刚刚过去的2025年很不平凡。…
         short = para.end - para.start <= 20 and "。" not in self.text[para.start:para.end]
         return short or self.text[cue.end:cue.end + 1] in ",，"
@@ -528,11 +538,7 @@ class _Scoper:
     def _past_before(self, start: int, year_at: int) -> bool:
         """Only a word of `year_opening_before` stands between a paragraph's start and its year, after a form
         of address if any (各位代表，刚刚过去的2025年，…)."""
-        before = self.text[start:year_at].strip()
-        for address in self.words["address"]:
-            if before.startswith(address):
-                before = before[len(address):].lstrip("，,！! ")
-        return before in self.words["year_opening_before"]
+        return self.text[self.past_address(start):year_at].strip() in self.words["year_opening_before"]
 
     def _title_frame(self, title: str | None, doc_date: str | None) -> Cue | None:
         """A title naming one year (紫阳县2023年…工作总结) frames the document until a paragraph says otherwise."""
@@ -992,13 +998,19 @@ class _Walk:
         the level it started from (从X提高到Y) the year before it; else (a sum, a yearly average, a
         change over the span) the whole span."""
         first, _, last = span.partition("/")
-        clause = self.doc.text[self.structure.clause_start(pos, para.start):pos].rstrip()
+        text = self.doc.text
+        start = self.structure.clause_start(pos, para.start)
+        while start > para.start and text[start - 1] == "、" and not text[start:pos].strip() \
+                and _FIGURE_END.search(text, max(para.start, start - 12), start - 1):
+            start = self.structure.clause_start(start - 1, para.start)  # 增至7.83张、|3.57个: one clause
+        clause = text[start:pos].rstrip()
         if any(w in clause for w in self.span_whole):
             return span
         for word in self.level_qualifier:
             if clause.endswith(word):
                 clause = clause[:-len(word)]
                 break
+        clause = _FIGURES_BEFORE.sub("", clause)  # 增至7.83张、|3.57个: an enumerated figure shares the verb
         if self.reached.search(clause) or any(w in clause for w in self.span_year_change):
             return last
         if clause.endswith(self.span_from) and first.isdigit():
