@@ -121,8 +121,8 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
                     period = period[:7]  # 2018年1月18日至19日: days of one month, the month
             elif g["m"]:
                 period = f"{year:04d}-{int(g['m']):02d}"
-            elif g["yend"] and g["asof"]:
-                period = f"{year:04d}-12"
+            elif g["yend"] and g["asof"] and (doc_year is None or year >= doc_year):
+                period = f"{year:04d}-12"  # 到2026年底 in 2026: a deadline in the running year, its month
             elif g["ysince"] and doc_year is not None and year < _since_end(doc_year, doc_date):
                 period = f"{year:04d}/{_since_end(doc_year, doc_date):04d}"  # 2020年以来 in 2021: both years
             else:
@@ -134,8 +134,8 @@ def resolve_cues(text: str, doc_date: str | None, doc_year: int | None, finder: 
             year = doc_year + finder.relative[g["rel"]]
             if g["rm"]:
                 period = f"{year:04d}-{int(g['rm']):02d}"
-            elif g["relend"] and g["asof"]:
-                period = f"{year:04d}-12"
+            elif g["relend"] and g["asof"] and year >= doc_year:
+                period = f"{year:04d}-12"  # 到今年底; 到去年底 is a stock at a past year's end: that year's
             else:
                 period = f"{year:04d}"
             frame = g["rel"] in finder.frame_opening and not g["rm"]
