@@ -511,6 +511,23 @@ def test_a_headline_figure_the_body_states_again_is_that_fact() -> None:
     assert sorted(o.period for o in ex.observations if o.quantity.stated == "309万件") == ["2024", "2025-11-30"]
 
 
+def test_a_bulletins_summary_restates_the_one_story_that_states_its_figure() -> None:
+    """本期节目主要内容 lists the stories' titles: a figure in it that exactly one story states takes that
+    story's attribution (the earlier day its lead dates the event to)."""
+    text = bulletin("20250405",
+                    ("缅甸强震遇难人数升至3354人", "4日，缅甸强震遇难人数升至3354人，另有200人失踪。"),
+                    ("示例省春耕", "示例省今天完成春播200万亩。"),
+                    ("示例港", "示例港今天吞吐量达到80万吨。"))
+    summary = "## 新闻摘要\n\n本期节目主要内容：\n\n1.缅甸强震遇难人数升至3354人；\n\n2.示例港吞吐量达到80万吨；\n\n"
+    text = text.replace("\n\n", "\n\n" + summary, 1)
+    ex = extract_text(text, file="bulletin.md", title=None)
+    first = min((o for o in ex.observations if o.quantity.stated == "3354人"), key=lambda o: o.evidence.start)
+    assert first.period == "2025-04-04"
+    assert first.region is not None and first.region.name == "缅甸"
+    listed = min((o for o in ex.observations if o.quantity.stated == "80万吨"), key=lambda o: o.evidence.start)
+    assert listed.period == "2025-04-05"  # the story states it as the day's: the same
+
+
 def test_a_broadcast_figure_in_a_future_clause_is_the_years() -> None:
     """A broadcast's undated figure after 将 (a subject before it) is what is to come this year, not the day's;
     a clause opening with 将 is 把 (将…珍品汇聚一堂); an undated count of a list's items (15条措施) is the year's."""

@@ -49,7 +49,8 @@ else, for a story of a daily broadcast (its publisher is a broadcaster, 央视�
 the event to (17日，…: a story told a day later; its title's figures too).  目前 in a broadcast paragraph
 after such a day is that day; a cumulative figure (累计), a count of a list's items (13项措施) or a figure
 in a future clause (将) that a broadcast dates only by its day is the year's.  A figure in a story's title
-that the body states again takes the body's period and region.  Any other figure that says no time keeps no
+that the body states again takes the body's period and region; so does a figure of a bulletin's summary
+(本期节目主要内容) that exactly one story states.  Any other figure that says no time keeps no
 period: a page's date is not when its figures were counted.  Inside a span of years, a level reached
 (达到, 增至 …) is the span's last year and the figure after 从 in 从X提高到Y the year before it (sums and
 yearly averages stay the span's).  连续N年 in a figure's clause makes it the run of N years ending in the
@@ -1053,6 +1054,29 @@ def _headlines_restate(ex: Extraction, stories: Sequence[_Story], figures: Seque
                          and q.unit == said.unit), None)
             if same is not None:
                 p.region, p.period, p.status = same.region, same.period, same.status
+    _summary_restates(ex, stories, figures)
+
+
+def _summary_restates(ex: Extraction, stories: Sequence[_Story], figures: Sequence[_Point]) -> None:
+    """A figure in a bulletin's summary (本期节目主要内容：…缅甸中部强震遇难人数升至3354人) restates one of its
+    stories: when exactly one story states that value and unit, the summary's figure takes its attribution,
+    unless the summary says its own time."""
+    assert ex.structure is not None
+    dates = {d for story in stories for d in (story.date, story.day) if d}
+    blocks = list(ex.structure.stories)
+    told = [b for b in blocks if b.kind == "story"]
+    for summary in (b for b in blocks if b.kind == "preamble"):
+        if not told or not dates:
+            continue
+        for p in figures:
+            if not summary.start <= p.pos < summary.end or p.period not in dates:
+                continue
+            said = ex.observations[p.index].quantity
+            same = [b for b in figures if b.pos >= summary.end
+                    and (q := ex.observations[b.index].quantity).value == said.value and q.unit == said.unit]
+            holders = {next((s.start for s in told if s.start <= b.pos < s.end), None) for b in same}
+            if same and len(holders) == 1 and None not in holders:
+                p.region, p.period, p.status = same[-1].region, same[-1].period, same[-1].status
 
 
 @component(requires=("doc_year", "structure", "regions", "main_region", "observations", "measures", "programmes",
