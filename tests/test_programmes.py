@@ -209,6 +209,18 @@ def test_discovered_names_say_something_of_their_own(scheme: ProgrammeScheme) ->
     assert found == {"规划统筹落实机制", "生态修复工程"}  # 促进消费长效机制: a weak head with a short core
 
 
+def test_names_are_not_cut_at_fixed_terms_or_inside_a_quote(scheme: ProgrammeScheme) -> None:
+    """规模以上 and 对非 are terms, not the leader 以上 or the preposition 对; a quote whose name holds 和 is
+    the whole name; a body (工程技术中心) and a bare kind of works (500千伏输变电工程) are no programmes, and
+    a field with a word that names no instrument (乡村建设实施机制, 区域劳务协作机制) no mechanism."""
+    text = ("实施规模以上工业企业研发活动扶持计划，推动对非贸易倍增计划落地，是“示范高水平高职学校和专业建设计划”的简称。"
+            "示例杂交水稻工程技术中心开展测产。加快500千伏输变电工程建设，建成示例750千伏输变电工程。"
+            "完善乡村建设实施机制，完善区域劳务协作机制，落实传染病疫情报告制度，健全企业诉求闭环处办机制。")
+    found = {m.label for m in find_programmes(text, scheme) if m.concept is None}
+    assert found == {"规模以上工业企业研发活动扶持计划", "对非贸易倍增计划", "示范高水平高职学校和专业建设计划",
+                     "示例750千伏输变电工程", "企业诉求闭环处办机制"}
+
+
 def test_repeats_of_a_discovered_name(scheme: ProgrammeScheme) -> None:
     text = "实施“三区同建”工程。恩阳区坚持三区同建工程，落实十必须。"
     found = [(m.label, m.discovered_by) for m in find_programmes(text, scheme) if m.concept is None]

@@ -32,7 +32,9 @@ SUFFIX = "suffix"  # the rule that discovered a name (kgo:discoveredBy)
 
 _QUOTE_CHARS = frozenset("“”‘’\"「」『』")
 _OPEN_CLOSE = {"“": "”", "「": "」", "『": "』"}
+_CLOSING_QUOTES = {close: opening for opening, close in _OPEN_CLOSE.items()}
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_NAME = 16  # characters (quotes not counted): longer stretches are clauses, not names
 MIN_HEAD = 3  # characters before the suffix: 工作机制, 长效机制, 专项行动 are not names
 MAX_OPENING = 8  # characters of counts and prepositions a scanned stretch may open with before its name
@@ -55,6 +57,8 @@ class _Words:
         self.not_programme = tuple(words["not_programme"])
         self.final_heads = frozenset(words["final_heads"])
         self.works_tails = tuple(words["works_tails"])
+        self.works_kinds = frozenset(words["works_kinds"])
+        self.fixed_terms = tuple(words["fixed_terms"])
         self.weak_heads = frozenset(words["weak_heads"])
         self.weak_empty_core = tuple(words["weak_empty_core"])
         self.system_after = tuple(words["system_after"])
@@ -109,6 +113,14 @@ class _Words:
     def leader_ends_at(self, text: str, i: int) -> bool:
         """True when a leader word (verb / function word) ends exactly at position i."""
         return self.leader_ending_at(text, i) is not None
+
+    def fixed_start(self, text: str, i: int) -> int | None:
+        """Where a fixed term holding the character before i starts (规模以上, 对非), if one does."""
+        for term in self.fixed_terms:
+            j = text.find(term, max(0, i - len(term)), i - 1 + len(term))
+            if j != -1:
+                return j
+        return None
 
     def leader_ending_at(self, text: str, i: int) -> str | None:
         """The longest leader word ending exactly at position i, if any."""
@@ -215,6 +227,10 @@ def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool =
     unless a quote follows it (深化拓展|“三争”行动: the verb of the quoted name)."""
     i = end
     while i > 0 and end - i <= 3 * MAX_NAME:  # a name is never longer: the run before it is no name
+        fixed = w.fixed_start(text, i)
+        if fixed is not None:
+            i = fixed  # 规模以上|工业企业…计划, 对非|贸易倍增计划: a fixed term, not the leader 以上 / 对
+            continue
         if text[i - 1] in w.leaders:
             break
         leader = w.leader_ending_at(text, i) if end - i >= 2 or not at_head else None
@@ -237,6 +253,19 @@ def _scan_back(text: str, end: int, cover: list[int], w: _Words, at_head: bool =
         else:
             break
     return i
+
+
+def _quoted_start(text: str, start: int, head_start: int, head_end: int, w: _Words) -> int:
+    """A head closing a quote whose name the scan cut at a conjunction (“中国特色高水平高职学校和|专业建设计划”)
+    ends a name that is all of the quote: the quote marks its bounds, so 和 inside it cuts nothing.  Where
+    the quote opens, or -1 (no quote closes at the head, or the cut is no conjunction's)."""
+    closing = text[head_end:head_end + 1]
+    if closing not in _CLOSING_QUOTES or start <= 0 or text[start - 1] not in w.conjunctions:
+        return -1
+    opening = text.rfind(_CLOSING_QUOTES[closing], max(0, head_start - MAX_NAME - MAX_OPENING), head_start)
+    if opening < 0 or opening + 1 >= start or not _HAN_RUN.fullmatch(text, opening + 1, start):
+        return -1
+    return opening + 1
 
 
 def _parallel_start(text: str, start: int, head_end: int, cover: list[int], w: _Words, inner: bool) -> int:
@@ -335,8 +364,8 @@ def _strip_prepositions(text: str, start: int, head: int, cover: list[int], w: _
     if tags and tags[last - 1][1] in w.before_head_tags and cover[head] < 0:
         return -1
     for word, tag in tags:
-        if tag not in w.leader_tags or cover[start + 1] >= 0:
-            break
+        if tag not in w.leader_tags or cover[start + 1] >= 0 or text.startswith(w.fixed_terms, start):
+            break  # 对非|贸易倍增计划: 对 opens a fixed term, no preposition
         start += len(word)
     return start
 
@@ -367,6 +396,8 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         inner = m.group() not in w.weak_heads  # 优化|工商业电价机制: a verb and its object, no name
         start = _scan_back(text, m.start(), cover, w, inner=inner)
         start = _parallel_start(text, start, m.start(), cover, w, inner)
+        quoted_whole = _quoted_start(text, start, m.start(), m.end(), w)
+        start = quoted_whole if quoted_whole >= 0 else start
         if m.start() - start > MAX_NAME + MAX_OPENING:
             continue  # too long to be a name even without an opening count or preposition
         bounds = _token_bounds(text, max(start - 2, 0), min(len(text), m.end() + 2))
@@ -405,9 +436,11 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue  # 中试+投资+孵化运营模式: a business model, no programme (1+3结对帮扶机制 is one)
         if start > 0 and text[start - 1] == "等" and rjieba.cut(text[max(0, start - 3):start])[-1] == "等":
             continue  # 打击电诈等违法犯罪专项行动: after the examples of a list (…等) comes their kind
-        if _name_length(name) > MAX_NAME or not _HAN.search(head):
+        fixed = next((t for t in w.fixed_terms if name.startswith(t)), "")
+        if _name_length(name) > (MAX_NAME + MAX_OPENING if start == quoted_whole else MAX_NAME + len(fixed)) \
+                or not _HAN.search(head):  # a whole quote, or a fixed term opening it, may make a longer name
             continue
-        if any(word in head for word in w.not_programme) or name.endswith(w.works_tails):
+        if any(word in head for word in w.not_programme) or name.endswith(w.works_tails) or name in w.works_kinds:
             continue
         first = rjieba.cut(name)[0]
         if (start == scanned and w.leader_starts_at(text, start)) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
