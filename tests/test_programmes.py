@@ -215,10 +215,11 @@ def test_names_are_not_cut_at_fixed_terms_or_inside_a_quote(scheme: ProgrammeSch
     a field with a word that names no instrument (乡村建设实施机制, 区域劳务协作机制) no mechanism."""
     text = ("实施规模以上工业企业研发活动扶持计划，推动对非贸易倍增计划落地，是“示范高水平高职学校和专业建设计划”的简称。"
             "示例杂交水稻工程技术中心开展测产。加快500千伏输变电工程建设，建成示例750千伏输变电工程。"
-            "完善乡村建设实施机制，完善区域劳务协作机制，落实传染病疫情报告制度，健全企业诉求闭环处办机制。")
+            "完善乡村建设实施机制，完善区域劳务协作机制，落实传染病疫情报告制度，健全企业诉求闭环处办机制。"
+            "18.创新药“护苗”行动：聚焦创新药优势赛道。")
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}
     assert found == {"规模以上工业企业研发活动扶持计划", "对非贸易倍增计划", "示范高水平高职学校和专业建设计划",
-                     "示例750千伏输变电工程", "企业诉求闭环处办机制"}
+                     "示例750千伏输变电工程", "企业诉求闭环处办机制", "创新药护苗行动"}
 
 
 def test_repeats_of_a_discovered_name(scheme: ProgrammeScheme) -> None:

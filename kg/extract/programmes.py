@@ -443,7 +443,7 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
         if any(word in head for word in w.not_programme) or name.endswith(w.works_tails) or name in w.works_kinds:
             continue
         first = rjieba.cut(name)[0]
-        if (start == scanned and w.leader_starts_at(text, start)) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
+        if (start == scanned and w.leader_starts_at(text, start) and not text.startswith(w.fixed_terms, start)) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
             continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb (but 向家坝…) or
             # inside a figure
         if start > 0 and w.leader_ending_at(text, start) in w.conjunctions and text[start] not in _QUOTE_CHARS and (
