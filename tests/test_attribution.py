@@ -465,6 +465,11 @@ def test_a_story_told_a_day_later_is_dated_by_its_lead() -> None:
     assert figure(ex, "120栋").period == "2025-02-17"
     assert figure(ex, "2万人").period == "2025-02-19"
     assert figure(ex, "36场").period == "2025"  # a sum over the year so far, not the day's
+    recent = bulletin("20190507", ("国内联播快讯", flash(
+        ("海关破获20亿元走私案", "近日，海关总署会同有关部门破获一起走私案，涉案金额20.1亿元。"),
+        ("示例市举行展会", "示例市今天举行展会。"))))
+    ex = extract_text(recent, file="bulletin.md", title=None)
+    assert figure(ex, "20亿元").period == "2019"  # 近日 early in May: the title's figure is of the year
 
 
 def test_a_run_of_consecutive_years_ends_where_the_figure_stands() -> None:

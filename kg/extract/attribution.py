@@ -331,7 +331,13 @@ class _Scoper:
         if aired is None:
             return None
         cues = self.cues_between(para.start, self.first_sentence_end(para))
-        return next((c.period for c in cues if self._earlier_day(c, aired)), None)
+        opening = self.past_address(para.start)
+        for c in cues:
+            if self._earlier_day(c, aired):
+                return c.period
+            if c.start - opening <= 2 and self.text[c.start:c.end] in self.finder.recent:
+                return c.period  # 近日，海关破获…: a recent event, of the month (or the year early in a month)
+        return None
 
     @staticmethod
     def _earlier_day(cue: Cue, aired: str) -> bool:
