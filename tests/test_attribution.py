@@ -467,7 +467,7 @@ def test_a_story_told_a_day_later_is_dated_by_its_lead() -> None:
     assert figure(ex, "36场").period == "2025"  # a sum over the year so far, not the day's
     recent = bulletin("20190507", ("国内联播快讯", flash(
         ("海关破获20亿元走私案", "近日，海关总署会同有关部门破获一起走私案，涉案金额20.1亿元。"),
-        ("示例市举行展会", "示例市今天举行展会。"))))
+        ("示例市举行展会", "示例市今天举行展会。"), ("示例县举行比赛", "示例县今天举行比赛。"))))
     ex = extract_text(recent, file="bulletin.md", title=None)
     assert figure(ex, "20亿元").period == "2019"  # 近日 early in May: the title's figure is of the year
 
