@@ -87,7 +87,8 @@ def test_fund_notice_breakdown_by_county(tmp_path: Path) -> None:
 def test_handbook_village_and_cutoff(tmp_path: Path) -> None:
     rows, _docs = build_fixture(tmp_path, "qa_handbook.txt")
     by_value = {r["value"]: r for r in rows}
-    assert by_value["126000"]["period"] == "2022-12" and by_value["126000"]["region"] == "湖南省"
+    # 截至2022年底 in a 2023 handbook: a stock at a past year's end is that year's
+    assert by_value["126000"]["period"] == "2022" and by_value["126000"]["region"] == "湖南省"
     assert by_value["70.6"]["indicator"] == "风险消除率"
     # the people of the households counted before them (3户|11人)
     assert by_value["11"]["region"] == "十八洞村" and by_value["11"]["indicator"] == "监测人口"
