@@ -59,6 +59,7 @@ class _Words:
         self.works_tails = tuple(words["works_tails"])
         self.works_kinds = frozenset(words["works_kinds"])
         self.fixed_terms = tuple(words["fixed_terms"])
+        self.body_after = tuple(words["body_after"])
         self.weak_heads = frozenset(words["weak_heads"])
         self.weak_empty_core = tuple(words["weak_empty_core"])
         self.system_after = tuple(words["system_after"])
@@ -490,6 +491,8 @@ def find_programmes(text: str, scheme: ProgrammeScheme, w: _Words) -> list[Progr
             concept = _contrasted(text, s, e, concept, scheme)
         if concept is not None and _qualified_slogan(text, s, e, w):
             concept = None  # 文明实践“百千万工程”, “十百千万”工程: another programme's number slogan
+        if concept is not None and text.startswith(w.body_after, e):
+            concept = None  # 国家医疗保障局, 县乡村振兴局: a body's name, not its programme
         scheme_spans.append((s, e, concept))
         if concept is not None:
             mentions.append(ProgrammeMention(scheme.pref_label(concept), text[s:e], s, e, concept))
