@@ -796,6 +796,12 @@ class _Walk:
         self.doc, self.ex, self.scoper, self.structure = doc, ex, scoper, ex.structure
         review, plan = _title_years(doc.meta.title, scoper)
         self.title_frame = Cue(0, 0, review, True) if review else scoper.title_frame
+        # the year a title itself plans (2026年政府工作报告, 2023年工作计划), not one inferred after a reviewed
+        # year, when the document comes before that year or early in it (a plan published in December is
+        # past: its figures of the year may be results)
+        date = doc.meta.date or ""
+        early = len(date) >= 7 and (date[:4] < (plan or "") or date[:4] == plan and date[5:7] <= "03")
+        self.plan_year = plan if plan is not None and plan in (doc.meta.title or "") and early else None
         self.sections = _Sections(scoper, list(ex.structure.sections), plan)
         self.stories = _stories(doc, ex, scoper, kb)
         words = scoper.words
@@ -988,6 +994,8 @@ class _Walk:
             p.status = "target"
         elif period and scoper.doc_year and period[:4].isdigit() and int(period[:4]) > scoper.doc_year:
             p.status = "target"
+        elif period and period[:4] == self.plan_year and len(period) != 10:
+            p.status = "target"  # 2026年政府工作报告: a figure of the year its title plans is planned
 
 
     def _consecutive(self, period: str | None, pos: int, para: Block) -> str | None:
