@@ -427,6 +427,15 @@ def test_a_government_work_report_reviews_the_year_before_its_title_year() -> No
     assert figure(ex, "22.89万人").period == "2025"
     assert figure(ex, "2000个").period == "2026"
     assert figure(ex, "2000个").status == "target"
+    main_work = extract_text("三、2026年主要工作\n新建农村公路1500公里。", title="2026年示例省政府工作报告",
+                             date="2026-02-01")
+    assert figure(main_work, "1500公里").status == "target"  # a figure of the year the title plans
+    late = extract_text("一、粮食安全\n2023年，全区新建粮库3座。", title="示例区2022年工作总结及2023年工作计划",
+                        date="2023-12-15")
+    assert figure(late, "3座").status == "actual"  # a plan published late in its year: its figures may be results
+    early = extract_text("一、粮食安全\n2023年，全区新建粮库3座。", title="示例区2022年工作总结及2023年工作计划",
+                         date="2023-01-15")
+    assert figure(early, "3座").status == "target"
     summary = extract_text("一、工作成效\n全县新建冷库37座。", title="示例县2025年工作报告", date="2026-01-10")
     assert figure(summary, "37座").period == "2025"  # a year's report, not a session's: it reviews its year
 
