@@ -224,10 +224,11 @@ def test_names_are_not_cut_at_fixed_terms_or_inside_a_quote(scheme: ProgrammeSch
 
 def test_generic_mechanisms_bodies_and_verbs_make_no_names(scheme: ProgrammeScheme) -> None:
     """A field and a word naming no instrument before 机制 (园区共建共赢机制, 工资合理增长机制) is no name, while a
-    named instrument is (小微企业融资协调机制); a scheme label inside a body's name (国家医疗保障局) is no mention;
+    named instrument is (小微企业融资协调机制); generic words make none (国家重大人才工程, 人才培养计划); a scheme label inside a body's name (国家医疗保障局) is no mention;
     发起 governs what follows it (发起地面行动: a verb and its object)."""
     text = ("创新园区共建共赢机制，健全工资合理增长机制，完善企业常态化沟通交流机制，深化小微企业融资协调机制。"
-            "国家医疗保障局印发通知。土耳其军方在叙利亚北部地区发起地面行动。")
+            "国家医疗保障局印发通知。土耳其军方在叙利亚北部地区发起地面行动。入选国家重大人才工程，依托人才培养计划，"
+            "推进第五轮示范引领工程。")
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}
     assert found == {"小微企业融资协调机制"}
     assert not any(m.surface == "医疗保障" for m in find_programmes(text, scheme))
