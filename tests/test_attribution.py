@@ -27,6 +27,11 @@ def flash(*items: tuple[str, ...]) -> str:
         f"<p><strong>{title}</strong></p>" + "".join(f"<p>{para}</p>" for para in paras) for title, *paras in items)
 
 
+def review(text: str) -> Extraction:
+    """A provincial government work report delivered in February 2026 (it reviews 2025 and the five years)."""
+    return extract_text(text, title="示例省政府工作报告", date="2026-02-10")
+
+
 # --- the document's own region ------------------------------------------------------------------------
 
 
@@ -384,11 +389,11 @@ def test_a_since_cue_inside_a_clause_frames_only_its_clause() -> None:
     """2022年以来 after its clause's subject dates that clause; the next paragraph keeps the section's five years."""
     text = ("一、“十四五”时期工作回顾\n——这是跃升的五年。全省生产总值增长33.6%，经济增速2022年以来连续16个季度高于全国。\n"
             "——这是开放的五年。外贸进出口总值年均增长13.2%。")
-    ex = extract_text(text, title="示例省政府工作报告", date="2026-02-10")
+    ex = review(text)
     assert figure(ex, "33.6%").period == "2021/2025"
     assert figure(ex, "13.2%").period == "2021/2025"
-    framed = extract_text("一、“十四五”时期工作回顾\n——这是跃升的五年。全省生产总值增长33.6%，2022年以来，新增企业1200户。\n"
-                          "全省新建冷库37座。", title="示例省政府工作报告", date="2026-02-10")
+    framed = review("一、“十四五”时期工作回顾\n——这是跃升的五年。全省生产总值增长33.6%，2022年以来，新增企业1200户。\n"
+                    "全省新建冷库37座。")
     assert figure(framed, "1200户").period == "2022/2025"
     assert figure(framed, "37座").period == "2022/2025"
 
@@ -398,23 +403,20 @@ def test_a_year_after_a_word_of_the_past_opens_its_paragraph() -> None:
     text = ("一、“十四五”时期工作回顾\n五年来，全省生产总值年均增长5.5%。\n"
             "刚刚过去的2025年，全省上下顶压前行。地区生产总值增长5.8%，城镇新增就业31.7万人。\n"
             "（一）稳就业稳企业。新增农村劳动力转移就业46.2万人。")
-    ex = extract_text(text, title="示例省政府工作报告", date="2026-02-10")
+    ex = review(text)
     assert figure(ex, "5.5%").period == "2021/2025"
     assert figure(ex, "5.8%").period == "2025"
     assert figure(ex, "31.7万人").period == "2025"
     assert figure(ex, "46.2万人").period == "2025"  # the frame holds to the end of the section
-    plain = extract_text("一、“十四五”时期工作回顾\n五年来，全省生产总值年均增长5.5%。\n刚刚过去的2025年很不平凡。"
-                         "习近平总书记亲临考察。全省上下真抓实干。\n（一）稳就业稳企业。城镇新增就业121.7万人。",
-                         title="示例省政府工作报告", date="2026-02-10")
+    plain = review("一、“十四五”时期工作回顾\n五年来，全省生产总值年均增长5.5%。\n刚刚过去的2025年很不平凡。"
+                   "习近平总书记亲临考察。全省上下真抓实干。\n（一）稳就业稳企业。城镇新增就业121.7万人。")
     assert figure(plain, "121.7万人").period == "2025"
-    addressed = extract_text("一、“十四五”时期工作回顾\n过去五年，全省生产总值年均增长5.5%。\n各位代表，刚刚过去的2025年，"
-                             "全省上下顶压前行。\n——向新的动能持续增强。首批63个省重点实验室重组完成。",
-                             title="示例省政府工作报告", date="2026-02-10")
+    addressed = review("一、“十四五”时期工作回顾\n过去五年，全省生产总值年均增长5.5%。\n各位代表，刚刚过去的2025年，"
+                       "全省上下顶压前行。\n——向新的动能持续增强。首批63个省重点实验室重组完成。")
     assert figure(addressed, "63个").period == "2025"
-    five = extract_text("一、2025年及“十四五”时期工作回顾\n2025年是很不平凡的一年。全省生产总值增长5.5%。\n"
-                        "各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托。\n"
-                        "——经济综合实力实现新跃升。全省地区生产总值年均增长5.9%。",
-                        title="示例省政府工作报告", date="2026-02-10")
+    five = review("一、2025年及“十四五”时期工作回顾\n2025年是很不平凡的一年。全省生产总值增长5.5%。\n"
+                  "各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托。\n"
+                  "——经济综合实力实现新跃升。全省地区生产总值年均增长5.9%。")
     assert figure(five, "5.9%").period == "2021/2025"  # 各位代表！ is no sentence: 五年来 opens the paragraph
 
 
