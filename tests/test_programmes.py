@@ -228,9 +228,9 @@ def test_generic_mechanisms_bodies_and_verbs_make_no_names(scheme: ProgrammeSche
     发起 governs what follows it (发起地面行动: a verb and its object)."""
     text = ("创新园区共建共赢机制，健全工资合理增长机制，完善企业常态化沟通交流机制，深化小微企业融资协调机制。"
             "国家医疗保障局印发通知。土耳其军方在叙利亚北部地区发起地面行动。入选国家重大人才工程，依托人才培养计划，"
-            "推进第五轮示范引领工程。")
+            "推进第五轮示范引领工程。抓好十大类46项民生实事工程。争创国家级服务业标准化试点。")
     found = {m.label for m in find_programmes(text, scheme) if m.concept is None}
-    assert found == {"小微企业融资协调机制"}
+    assert found == {"小微企业融资协调机制", "国家级服务业标准化试点"}  # 争创 governs the name
     assert not any(m.surface == "医疗保障" for m in find_programmes(text, scheme))
 
 
