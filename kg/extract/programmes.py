@@ -59,6 +59,7 @@ class _Words:
         self.works_tails = tuple(words["works_tails"])
         self.works_kinds = frozenset(words["works_kinds"])
         self.fixed_terms = tuple(words["fixed_terms"])
+        self.fixed_chars = frozenset("".join(self.fixed_terms))
         self.body_after = tuple(words["body_after"])
         self.weak_heads = frozenset(words["weak_heads"])
         self.weak_empty_core = tuple(words["weak_empty_core"])
@@ -117,6 +118,8 @@ class _Words:
 
     def fixed_start(self, text: str, i: int) -> int | None:
         """Where a fixed term holding the character before i starts (规模以上, 对非), if one does."""
+        if i <= 0 or text[i - 1] not in self.fixed_chars:
+            return None
         for term in self.fixed_terms:
             j = text.find(term, max(0, i - len(term)), i - 1 + len(term))
             if j != -1:
