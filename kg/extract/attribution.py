@@ -1079,9 +1079,9 @@ def _summary_restates(ex: Extraction, stories: Sequence[_Story], figures: Sequen
     dates = {d for story in stories for d in (story.date, story.day) if d}
     blocks = list(ex.structure.stories)
     told = [b for b in blocks if b.kind == "story"]
+    if not told or not dates:
+        return
     for summary in (b for b in blocks if b.kind == "preamble"):
-        if not told or not dates:
-            continue
         for p in figures:
             if not summary.start <= p.pos < summary.end or p.period not in dates:
                 continue

@@ -106,6 +106,10 @@ class _Words:
                     head, changed = head[: -len(word)], True
         return head
 
+    def fixed_opening(self, text: str, start: int) -> str:
+        """The fixed term a name opens with at `start` (规模以上…), or ""."""
+        return next((t for t in self.fixed_terms if text.startswith(t, start)), "")
+
     def leader_starts_at(self, text: str, j: int) -> bool:
         """True when a leader word starts at j, unless it is an inner leader a governing verb takes with the
         name (实施|有效投资上台阶行动)."""
@@ -368,7 +372,7 @@ def _strip_prepositions(text: str, start: int, head: int, cover: list[int], w: _
     if tags and tags[last - 1][1] in w.before_head_tags and cover[head] < 0:
         return -1
     for word, tag in tags:
-        if tag not in w.leader_tags or cover[start + 1] >= 0 or text.startswith(w.fixed_terms, start):
+        if tag not in w.leader_tags or cover[start + 1] >= 0 or w.fixed_opening(text, start):
             break  # 对非|贸易倍增计划: 对 opens a fixed term, no preposition
         start += len(word)
     return start
@@ -440,14 +444,14 @@ def _suffix_candidates(text: str, cover: list[int], w: _Words) -> Iterable[_Cand
             continue  # 中试+投资+孵化运营模式: a business model, no programme (1+3结对帮扶机制 is one)
         if start > 0 and text[start - 1] == "等" and rjieba.cut(text[max(0, start - 3):start])[-1] == "等":
             continue  # 打击电诈等违法犯罪专项行动: after the examples of a list (…等) comes their kind
-        fixed = next((t for t in w.fixed_terms if name.startswith(t)), "")
+        fixed = w.fixed_opening(text, start)
         if _name_length(name) > (MAX_NAME + MAX_OPENING if start == quoted_whole else MAX_NAME + len(fixed)) \
                 or not _HAN.search(head):  # a whole quote, or a fixed term opening it, may make a longer name
             continue
         if any(word in head for word in w.not_programme) or name.endswith(w.works_tails) or name in w.works_kinds:
             continue
         first = rjieba.cut(name)[0]
-        if (start == scanned and w.leader_starts_at(text, start) and not text.startswith(w.fixed_terms, start)) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
+        if (start == scanned and w.leader_starts_at(text, start) and not fixed) or (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/／")):
             continue  # 发挥好工程; 150亿方/年天然气产能倍增工程: no name starts with a verb (but 向家坝…) or
             # inside a figure
         if start > 0 and w.leader_ending_at(text, start) in w.conjunctions and text[start] not in _QUOTE_CHARS and (
